@@ -1,0 +1,529 @@
+"""The SQLite store, the archive's record of truth — and the only place with SQL.
+
+One ``Store`` wraps one connection to ``archive.sqlite3`` (WAL mode). Every
+public write runs in a transaction; ``transaction()`` groups several writes
+(an import batch) into one. Revisions are append-only: a correction adds a
+row, a withdrawal marks the statement and keeps every revision readable.
+Code that must follow writes (the search index) registers a listener that
+is called with the changed statement IDs after each commit.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive.citation_ids import mint_citation_id, normalise_citation_id
+from archive.records import (
+    InvalidRecordError,
+    Person,
+    Revision,
+    Source,
+    Statement,
+    StatementContent,
+    canonical_text,
+    hash_text,
+)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE people (
+        person_id   TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        handles     TEXT NOT NULL DEFAULT '[]',
+        aliases     TEXT NOT NULL DEFAULT '[]',
+        description TEXT NOT NULL DEFAULT '',
+        unnamed     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE sources (
+        source_id    TEXT PRIMARY KEY,
+        title        TEXT NOT NULL,
+        lang         TEXT NOT NULL DEFAULT '',
+        publisher    TEXT NOT NULL DEFAULT '',
+        url          TEXT NOT NULL DEFAULT '',
+        retrieved_at TEXT NOT NULL DEFAULT '',
+        description  TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE statements (
+        statement_id     TEXT PRIMARY KEY,
+        status           TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
+        current_revision INTEGER NOT NULL,
+        person_id        TEXT NOT NULL REFERENCES people(person_id),
+        platform         TEXT NOT NULL DEFAULT '',
+        platform_id      TEXT NOT NULL DEFAULT '',
+        text_sha256      TEXT NOT NULL,
+        sort_key         TEXT NOT NULL DEFAULT '',
+        created_at       TEXT NOT NULL,
+        withdrawn_reason TEXT NOT NULL DEFAULT '',
+        withdrawn_at     TEXT NOT NULL DEFAULT ''
+    );
+    CREATE UNIQUE INDEX statements_platform_id ON statements(platform, platform_id)
+        WHERE platform_id != '';
+    CREATE INDEX statements_person ON statements(person_id, sort_key);
+    CREATE INDEX statements_hash ON statements(person_id, text_sha256);
+    CREATE TABLE revisions (
+        statement_id TEXT NOT NULL REFERENCES statements(statement_id),
+        revision     INTEGER NOT NULL,
+        text         TEXT NOT NULL,
+        text_sha256  TEXT NOT NULL,
+        content      TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (statement_id, revision)
+    ) WITHOUT ROWID;
+    CREATE TABLE changes (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        statement_id TEXT NOT NULL
+    );
+    """,
+}
+
+
+class StoreError(Exception):
+    """Base of the store's errors."""
+
+
+class StatementNotFoundError(StoreError, LookupError):
+    """No statement has this ID."""
+
+
+class RevisionNotFoundError(StoreError, LookupError):
+    """The statement exists but has no such revision."""
+
+
+class PersonNotFoundError(StoreError, LookupError):
+    """No person has this ID."""
+
+
+class StoreWriteError(StoreError):
+    """A write could not be made (read-only or full disk, locked database)."""
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+ChangeListener = Callable[["Store", set[str]], None]
+
+
+class Store:
+    """The archive in one SQLite file."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        if readonly:
+            uri = f"file:{self.path}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                       check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None,
+                                       check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._changed: set[str] = set()
+        self.listeners: list[ChangeListener] = []
+
+    # -- lifecycle --------------------------------------------------------
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> int:
+        """Bring the schema forward to SCHEMA_VERSION; returns the version."""
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this software ({SCHEMA_VERSION})"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in _MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={version}")
+        return self.schema_version
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All writes inside commit together or not at all. Nested calls join the outer one."""
+        with self._lock:
+            if self._depth == 0:
+                try:
+                    self._db.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as error:
+                    raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+                self._changed = set()
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._db.execute("ROLLBACK")
+                    self._changed = set()
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                try:
+                    self._db.execute("COMMIT")
+                except sqlite3.OperationalError as error:
+                    self._db.execute("ROLLBACK")
+                    raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+                changed, self._changed = self._changed, set()
+                if changed:
+                    for listener in list(self.listeners):
+                        listener(self, changed)
+
+    def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        if self._depth == 0:
+            raise StoreError("writes must run inside Store.transaction()")
+        try:
+            return self._db.execute(sql, tuple(params))
+        except sqlite3.IntegrityError as error:
+            raise InvalidRecordError(str(error)) from error
+        except sqlite3.OperationalError as error:
+            raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+
+    def _mark_changed(self, statement_id: str) -> None:
+        self._changed.add(statement_id)
+        self._write("INSERT INTO changes (statement_id) VALUES (?)", (statement_id,))
+
+    # -- people and sources ----------------------------------------------
+    def put_person(self, person: Person) -> Person:
+        """Insert or update a person; statements that name them are re-indexed."""
+        person.validate()
+        with self.transaction():
+            self._write(
+                "INSERT INTO people (person_id, name, handles, aliases, description, unnamed)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET"
+                " name=excluded.name, handles=excluded.handles, aliases=excluded.aliases,"
+                " description=excluded.description, unnamed=excluded.unnamed"
+                " WHERE (name, handles, aliases, description, unnamed) IS NOT"
+                " (excluded.name, excluded.handles, excluded.aliases, excluded.description,"
+                " excluded.unnamed)",
+                (person.person_id, person.name, json.dumps(list(person.handles)),
+                 json.dumps(list(person.aliases)), person.description, int(person.unnamed)),
+            )
+            if self._db.execute("SELECT changes()").fetchone()[0]:
+                for (statement_id,) in self._db.execute(
+                    "SELECT statement_id FROM statements WHERE person_id = ?", (person.person_id,)
+                ).fetchall():
+                    self._mark_changed(statement_id)
+        return person
+
+    @staticmethod
+    def _person_from_row(row: tuple) -> Person:
+        person_id, name, handles, aliases, description, unnamed = row
+        return Person(person_id, name, tuple(json.loads(handles)), tuple(json.loads(aliases)),
+                      description, bool(unnamed))
+
+    def get_person(self, person_id: str) -> Person:
+        row = self._db.execute(
+            "SELECT person_id, name, handles, aliases, description, unnamed FROM people"
+            " WHERE person_id = ?", (person_id,)).fetchone()
+        if row is None:
+            raise PersonNotFoundError(person_id)
+        return self._person_from_row(row)
+
+    def list_people(self) -> list[tuple[Person, int]]:
+        """Every person with their number of active statements, by name."""
+        rows = self._db.execute(
+            "SELECT p.person_id, p.name, p.handles, p.aliases, p.description, p.unnamed,"
+            " (SELECT count(*) FROM statements s WHERE s.person_id = p.person_id"
+            "  AND s.status = 'active') FROM people p ORDER BY p.unnamed, p.name, p.person_id"
+        ).fetchall()
+        return [(self._person_from_row(row[:6]), row[6]) for row in rows]
+
+    def put_source(self, source: Source) -> Source:
+        source.validate()
+        with self.transaction():
+            self._write(
+                "INSERT INTO sources (source_id, title, lang, publisher, url, retrieved_at,"
+                " description) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET"
+                " title=excluded.title, lang=excluded.lang, publisher=excluded.publisher,"
+                " url=excluded.url, retrieved_at=excluded.retrieved_at,"
+                " description=excluded.description",
+                (source.source_id, source.title, source.lang, source.publisher, source.url,
+                 source.retrieved_at, source.description),
+            )
+        return source
+
+    def get_source(self, source_id: str) -> Source | None:
+        row = self._db.execute(
+            "SELECT source_id, title, lang, publisher, url, retrieved_at, description"
+            " FROM sources WHERE source_id = ?", (source_id,)).fetchone()
+        return Source(*row) if row else None
+
+    def list_sources(self) -> list[Source]:
+        return [Source(*row) for row in self._db.execute(
+            "SELECT source_id, title, lang, publisher, url, retrieved_at, description"
+            " FROM sources ORDER BY source_id")]
+
+    # -- statements: writes ----------------------------------------------
+    def _check_references(self, content: StatementContent, statement_id: str | None) -> None:
+        try:
+            self.get_person(content.person_id)
+        except PersonNotFoundError:
+            raise InvalidRecordError(f"speaker: no person {content.person_id!r} in the archive") from None
+        for name in ("in_reply_to", "reported_by", "translation_of"):
+            target = getattr(content, name)
+            if not target:
+                continue
+            if target == statement_id:
+                raise InvalidRecordError(f"{name}: a statement cannot point to itself")
+            if not self.has_statement(target):
+                raise InvalidRecordError(f"{name}: no statement {target!r} in the archive")
+        for ref in content.sources:
+            if self.get_source(ref.source_id) is None:
+                raise InvalidRecordError(f"sources: no source {ref.source_id!r} in the archive")
+
+    def _insert_revision(self, statement_id: str, revision: int, content: StatementContent,
+                         reason: str, created_at: str) -> str:
+        text = canonical_text(content.text)
+        digest = hash_text(text)
+        data = content.to_dict()
+        del data["text"]
+        self._write(
+            "INSERT INTO revisions (statement_id, revision, text, text_sha256, content, reason,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (statement_id, revision, text, digest, json.dumps(data, ensure_ascii=False,
+                                                              sort_keys=True), reason, created_at),
+        )
+        return digest
+
+    def add_statement(self, content: StatementContent, *, statement_id: str | None = None,
+                      reason: str = "first archived", created_at: str | None = None) -> str:
+        """Store a new statement as revision 1 and return its citation ID.
+
+        ``statement_id`` is given only when restoring an ID minted before
+        (seed collection, export); otherwise a fresh one is minted.
+        """
+        content.validate()
+        created_at = created_at or now_utc()
+        with self.transaction():
+            if statement_id is None:
+                statement_id = mint_citation_id()
+                while self.has_statement(statement_id):
+                    statement_id = mint_citation_id()
+            else:
+                statement_id = normalise_citation_id(statement_id)
+                if self.has_statement(statement_id):
+                    raise InvalidRecordError(f"statement_id: {statement_id} is already taken")
+            self._check_references(content, statement_id)
+            self._write(
+                "INSERT INTO statements (statement_id, status, current_revision, person_id,"
+                " platform, platform_id, text_sha256, sort_key, created_at)"
+                " VALUES (?, 'active', 1, ?, ?, ?, '', ?, ?)",
+                (statement_id, content.person_id, content.platform, content.platform_id,
+                 content.posted_at.sort_key(), created_at),
+            )
+            digest = self._insert_revision(statement_id, 1, content, reason, created_at)
+            self._write("UPDATE statements SET text_sha256 = ? WHERE statement_id = ?",
+                        (digest, statement_id))
+            self._mark_changed(statement_id)
+        return statement_id
+
+    def revise_statement(self, statement_id: str, content: StatementContent, reason: str,
+                         *, created_at: str | None = None) -> int:
+        """Add a correction as a new revision; returns its number.
+
+        The old revision stays readable. A revision identical to the current
+        one, or one without a reason, is refused.
+        """
+        content.validate()
+        if not reason.strip():
+            raise InvalidRecordError("reason: a revision needs a reason")
+        with self.transaction():
+            current = self.get_statement(statement_id)
+            if current.is_withdrawn:
+                raise InvalidRecordError(f"{statement_id} is withdrawn and cannot be revised")
+            if current.content == content.with_changes(text=canonical_text(content.text)):
+                raise InvalidRecordError(f"{statement_id}: the revision changes nothing")
+            self._check_references(content, current.statement_id)
+            number = current.revision.revision + 1
+            digest = self._insert_revision(current.statement_id, number, content, reason,
+                                           created_at or now_utc())
+            self._write(
+                "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
+                " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
+                (number, content.person_id, content.platform, content.platform_id, digest,
+                 content.posted_at.sort_key(), current.statement_id),
+            )
+            self._mark_changed(current.statement_id)
+        return number
+
+    def withdraw_statement(self, statement_id: str, reason: str, *,
+                           withdrawn_at: str | None = None) -> None:
+        """Leave a tombstone: the ID keeps answering, with the reason, and is never reused."""
+        if not reason.strip():
+            raise InvalidRecordError("reason: a withdrawal needs a reason")
+        with self.transaction():
+            current = self.get_statement(statement_id)
+            if current.is_withdrawn:
+                raise InvalidRecordError(f"{statement_id} is already withdrawn")
+            self._write(
+                "UPDATE statements SET status = 'withdrawn', withdrawn_reason = ?,"
+                " withdrawn_at = ? WHERE statement_id = ?",
+                (reason, withdrawn_at or now_utc(), current.statement_id))
+            self._mark_changed(current.statement_id)
+
+    # -- statements: reads -----------------------------------------------
+    def has_statement(self, statement_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM statements WHERE statement_id = ?",
+                                (statement_id,)).fetchone() is not None
+
+    def existing_statement_ids(self, candidates: Iterable[str]) -> list[str]:
+        candidates = list(candidates)
+        if not candidates:
+            return []
+        marks = ",".join("?" * len(candidates))
+        return [row[0] for row in self._db.execute(
+            f"SELECT statement_id FROM statements WHERE statement_id IN ({marks})"
+            " ORDER BY statement_id", candidates)]
+
+    @staticmethod
+    def _revision_from_row(row: tuple) -> Revision:
+        revision, text, digest, content_json, reason, created_at = row
+        data = json.loads(content_json)
+        data["text"] = text
+        return Revision(revision, StatementContent.from_dict(data), digest, reason, created_at)
+
+    def get_statement(self, statement_id: str, revision: int | None = None) -> Statement:
+        """The statement (withdrawn ones too) at its current or the given revision."""
+        head = self._db.execute(
+            "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
+            " withdrawn_at FROM statements WHERE statement_id = ?", (statement_id,)).fetchone()
+        if head is None:
+            raise StatementNotFoundError(statement_id)
+        rows = self._db.execute(
+            "SELECT revision, text, text_sha256, content, reason, created_at FROM revisions"
+            " WHERE statement_id = ? ORDER BY revision", (statement_id,)).fetchall()
+        revisions = tuple(self._revision_from_row(row) for row in rows)
+        return self._assemble(head, revisions, revision)
+
+    def _assemble(self, head: tuple, revisions: tuple[Revision, ...], revision: int | None,
+                  people: dict[str, Person] | None = None) -> Statement:
+        statement_id, status, current, created_at, withdrawn_reason, withdrawn_at = head
+        wanted = current if revision is None else revision
+        chosen = next((r for r in revisions if r.revision == wanted), None)
+        if chosen is None:
+            raise RevisionNotFoundError(f"{statement_id} has no revision {wanted}")
+        person_id = chosen.content.person_id
+        speaker = people[person_id] if people and person_id in people else self.get_person(person_id)
+        return Statement(statement_id, status, chosen, revisions, speaker, created_at,
+                         withdrawn_reason, withdrawn_at)
+
+    def iter_statements(self, *, include_withdrawn: bool = True,
+                        person_id: str | None = None, batch: int = 2000) -> Iterator[Statement]:
+        """Every statement at its current revision, in ID order, read in batches."""
+        people = {person.person_id: person for person, _ in self.list_people()}
+        where = [] if include_withdrawn else ["status = 'active'"]
+        params: list = []
+        if person_id is not None:
+            where.append("person_id = ?")
+            params.append(person_id)
+        after = ""
+        while True:
+            clause = " AND ".join(where + ["statement_id > ?"])
+            heads = self._db.execute(
+                "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
+                f" withdrawn_at FROM statements WHERE {clause} ORDER BY statement_id LIMIT ?",
+                (*params, after, batch)).fetchall()
+            if not heads:
+                return
+            first, last = heads[0][0], heads[-1][0]
+            grouped: dict[str, list[Revision]] = {}
+            for row in self._db.execute(
+                "SELECT statement_id, revision, text, text_sha256, content, reason, created_at"
+                " FROM revisions WHERE statement_id BETWEEN ? AND ?"
+                " ORDER BY statement_id, revision", (first, last)):
+                grouped.setdefault(row[0], []).append(self._revision_from_row(row[1:]))
+            for head in heads:
+                yield self._assemble(head, tuple(grouped[head[0]]), None, people)
+            after = last
+
+    def statements_by_person(self, person_id: str, *, limit: int = 1000) -> list[Statement]:
+        """A person's statements (withdrawn ones included), newest first."""
+        rows = self._db.execute(
+            "SELECT statement_id FROM statements WHERE person_id = ?"
+            " ORDER BY sort_key DESC, statement_id LIMIT ?", (person_id, limit)).fetchall()
+        return [self.get_statement(row[0]) for row in rows]
+
+    def count_statements(self, *, include_withdrawn: bool = False) -> int:
+        where = "" if include_withdrawn else " WHERE status = 'active'"
+        return self._db.execute(f"SELECT count(*) FROM statements{where}").fetchone()[0]
+
+    def find_by_platform_id(self, platform: str, platform_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT statement_id FROM statements WHERE platform = ? AND platform_id = ?",
+            (platform, platform_id)).fetchone()
+        return row[0] if row else None
+
+    def find_by_text_hash(self, person_id: str, text_sha256: str) -> str | None:
+        row = self._db.execute(
+            "SELECT statement_id FROM statements WHERE person_id = ? AND text_sha256 = ?"
+            " ORDER BY statement_id LIMIT 1", (person_id, text_sha256)).fetchone()
+        return row[0] if row else None
+
+    def current_hashes(self) -> dict[str, str]:
+        """statement_id -> text hash of the current revision, active statements only."""
+        return dict(self._db.execute(
+            "SELECT statement_id, text_sha256 FROM statements WHERE status = 'active'"))
+
+    def last_change(self) -> int:
+        return self._db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+
+    def changed_since(self, seq: int) -> set[str]:
+        return {row[0] for row in self._db.execute(
+            "SELECT DISTINCT statement_id FROM changes WHERE seq > ?", (seq,))}
+
+    # -- integrity -------------------------------------------------------
+    def find_hash_mismatches(self) -> list[str]:
+        """Re-hash every stored revision; one line per revision whose text no
+        longer matches its hash, and per statement whose current hash is off."""
+        problems = []
+        for statement_id, revision, text, digest in self._db.execute(
+            "SELECT statement_id, revision, text, text_sha256 FROM revisions"
+            " ORDER BY statement_id, revision"):
+            actual = hash_text(text)
+            if actual != digest:
+                problems.append(
+                    f"{statement_id}@{revision}: text hashes to {actual[:12]}…, stored {digest[:12]}…")
+        for statement_id, digest in self._db.execute(
+            "SELECT s.statement_id, s.text_sha256 FROM statements s JOIN revisions r"
+            " ON r.statement_id = s.statement_id AND r.revision = s.current_revision"
+            " WHERE r.text_sha256 != s.text_sha256"):
+            problems.append(f"{statement_id}: current hash {digest[:12]}… differs from its revision")
+        return problems
+
+    def backup_to(self, destination: str | Path) -> None:
+        """A consistent copy of the database while others keep reading and writing."""
+        target = sqlite3.connect(destination)
+        try:
+            self._db.backup(target)
+        finally:
+            target.close()

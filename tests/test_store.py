@@ -1,0 +1,139 @@
+"""The SQLite store: revisions, tombstones, atomic writes, tamper detection, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from archive.integrity import verify_archive
+from archive.records import InvalidRecordError, Person, StatementContent, hash_text
+from archive.store import (
+    SCHEMA_VERSION,
+    PersonNotFoundError,
+    RevisionNotFoundError,
+    StatementNotFoundError,
+    Store,
+    StoreError,
+)
+
+ALTMAN = "EGYN-534B"
+
+
+def add_sample(store: Store, text: str = "Erster Satz.\n\nZweiter Absatz.") -> str:
+    store.put_person(Person("tester", "Test Person"))
+    return store.add_statement(StatementContent(person_id="tester", text=text, lang="de"))
+
+
+def test_schema_is_versioned_and_wal(store):
+    assert store.schema_version == SCHEMA_VERSION
+    with sqlite3.connect(store.path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "archive.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with Store(path) as store, pytest.raises(StoreError, match="newer than this software"):
+        store.migrate()
+
+
+def test_revision_keeps_the_old_text_readable(store):
+    original = store.get_statement(ALTMAN)
+    corrected = original.content.with_changes(text=original.text.replace(":))", ":)"))
+    number = store.revise_statement(ALTMAN, corrected, "typo in the emoticon")
+    assert number == 2
+    current = store.get_statement(ALTMAN)
+    assert current.revision.revision == 2 and current.text.endswith(":)")
+    assert current.revision.reason == "typo in the emoticon"
+    first = store.get_statement(ALTMAN, revision=1)
+    assert first.text == original.text and first.revision.text_sha256 == original.revision.text_sha256
+    assert [r.revision for r in current.revisions] == [1, 2]
+    assert current.revision.text_sha256 == hash_text(current.text) != first.revision.text_sha256
+    with pytest.raises(RevisionNotFoundError):
+        store.get_statement(ALTMAN, revision=3)
+
+
+def test_metadata_correction_is_a_revision_too(store):
+    original = store.get_statement(ALTMAN)
+    store.revise_statement(ALTMAN, original.content.with_changes(url="https://x.com/sama/status/1"),
+                           "original address found")
+    current = store.get_statement(ALTMAN)
+    assert current.text == original.text and current.content.url.startswith("https://x.com/")
+    assert store.get_statement(ALTMAN, 1).content.url == ""
+
+
+def test_revision_needs_a_reason_and_a_change(store):
+    content = store.get_statement(ALTMAN).content
+    with pytest.raises(InvalidRecordError, match="changes nothing"):
+        store.revise_statement(ALTMAN, content, "no change")
+    with pytest.raises(InvalidRecordError, match="reason"):
+        store.revise_statement(ALTMAN, content.with_changes(text="x"), " ")
+
+
+def test_withdrawal_leaves_a_tombstone_and_the_id_is_never_reused(store):
+    store.withdraw_statement(ALTMAN, "attributed to the wrong account")
+    tomb = store.get_statement(ALTMAN)
+    assert tomb.is_withdrawn and tomb.withdrawn_reason == "attributed to the wrong account"
+    assert tomb.text  # the words stay readable for anyone who cited them
+    assert ALTMAN not in store.current_hashes()
+    with pytest.raises(InvalidRecordError, match="already taken"):
+        store.add_statement(tomb.content, statement_id=ALTMAN)
+    with pytest.raises(InvalidRecordError, match="withdrawn"):
+        store.revise_statement(ALTMAN, tomb.content.with_changes(text="neu"), "retry")
+
+
+def test_failed_batch_leaves_the_database_unchanged(store):
+    before = store.count_statements()
+    changes = store.last_change()
+    with pytest.raises(InvalidRecordError, match="no person"):
+        with store.transaction():
+            add_sample(store)
+            store.add_statement(StatementContent(person_id="nobody", text="Hallo"))
+    assert store.count_statements() == before
+    assert store.last_change() == changes
+    with pytest.raises(PersonNotFoundError):
+        store.get_person("tester")
+
+
+def test_failed_write_does_not_reach_listeners(store):
+    seen = []
+    store.listeners.append(lambda _store, ids: seen.append(set(ids)))
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            add_sample(store)
+            raise RuntimeError("crash in the middle of a batch")
+    assert seen == []
+    statement_id = add_sample(store, "Ein anderer Text.")
+    assert seen == [{statement_id}]
+
+
+def test_broken_references_are_refused(store):
+    store.put_person(Person("tester", "Test Person"))
+    with pytest.raises(InvalidRecordError, match="in_reply_to"):
+        store.add_statement(StatementContent(person_id="tester", text="Antwort", in_reply_to="M53G-3GCX"))
+    with pytest.raises(InvalidRecordError, match="kind"):
+        StatementContent(person_id="tester", text="x", kind="rumour").validate()
+
+
+def test_text_is_stored_in_canonical_form(empty_store):
+    decomposed = "Fu\u0308hrungskra\u0308fte\r\nzweite Zeile"
+    statement_id = add_sample(empty_store, decomposed)
+    stored = empty_store.get_statement(statement_id)
+    assert stored.text == "Führungskräfte\nzweite Zeile"
+    assert stored.revision.text_sha256 == hash_text(decomposed)
+
+
+def test_verify_detects_a_tampered_row(store):
+    assert verify_archive(store) == []
+    with sqlite3.connect(store.path) as raw:
+        raw.execute("UPDATE revisions SET text = replace(text, 'Freund', 'Feind') WHERE statement_id = ?",
+                    (ALTMAN,))
+    problems = verify_archive(store)
+    assert len(problems) == 1 and problems[0].startswith(f"{ALTMAN}@1")
+
+
+def test_unknown_statement(store):
+    with pytest.raises(StatementNotFoundError):
+        store.get_statement("FGPN-RXWY")

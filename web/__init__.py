@@ -1,0 +1,41 @@
+"""The Flask application: ``create_app`` builds it, on the data directory's archive."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from archive.data_dir import resolve_data_dir
+from archive.lifecycle import init_archive, is_initialised
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory (``flask --app web``).
+
+    Settings, each with its default here: ``DATA_DIR`` (``$VERBATIM_DATA_DIR``
+    or ``./data``), ``SECRET_KEY`` (``$VERBATIM_SECRET_KEY``, random when
+    unset), ``LOAD_SEED`` (load the seed collection into an empty archive).
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATA_DIR=str(resolve_data_dir()),
+        SECRET_KEY=os.environ.get("VERBATIM_SECRET_KEY") or os.urandom(32).hex(),
+        LOAD_SEED=True,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["DATA_DIR"] = str(resolve_data_dir(app.config["DATA_DIR"]))
+    app.json.sort_keys = False
+
+    data_dir = resolve_data_dir(app.config["DATA_DIR"])
+    if app.config["LOAD_SEED"] and not is_initialised(data_dir):
+        init_archive(data_dir)
+
+    from web import commands, pages, resources
+
+    resources.init_app(app)
+    commands.init_app(app)
+    app.register_blueprint(pages.bp)
+    return app
