@@ -14,6 +14,11 @@ from archive.summary import format_statement_summary
 from web.resources import get_data_dir
 
 
+def open_writable_store():
+    """The store for a command that writes: the search index follows every commit."""
+    return open_store(get_data_dir())
+
+
 @click.command("init")
 @with_appcontext
 def init_command() -> None:

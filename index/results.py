@@ -1,0 +1,48 @@
+"""What a search returns: the contract between ``index.search`` and the web layer.
+
+The web layer reads these plain objects and never touches Whoosh. Field
+names here are the names the JSON API uses; they never change name or type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SORTS = ("relevance", "newest", "oldest")
+FACETS = ("speaker", "year", "lang", "platform", "kind")
+
+
+class SearchParameterError(ValueError):
+    """A filter or paging parameter is invalid; ``parameter`` names it."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str   # what goes into the filter (person_id, "2024", "de", "x", "post")
+    label: str   # what a person reads ("Sam Altman", "2024", "German", "X", "post")
+    count: int   # statements in the whole result set with this value
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    statement_id: str
+    score: float
+    snippet_html: str  # statement text HTML-escaped, only <mark>…</mark> added
+
+
+@dataclass
+class SearchPage:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    hits: list[SearchHit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+    notices: list[str] = field(default_factory=list)
