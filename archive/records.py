@@ -49,12 +49,25 @@ def split_paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", canonical_text(text)) if part.strip()]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'„“‚(]?[A-ZÄÖÜ0-9])")
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)]))\s+(?=[\"'„“‚(]?[A-ZÄÖÜ0-9])"
+)
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``paragraph``; the gaps between them are white space."""
+    spans, start = [], 0
+    for gap in _SENTENCE_END.finditer(paragraph):
+        spans.append((start, gap.start()))
+        start = gap.end()
+    spans.append((start, len(paragraph)))
+    return [(a, b) for a, b in spans if paragraph[a:b].strip()]
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """A light sentence splitter: after . ! ? … followed by space and a capital."""
-    return [part.strip() for part in _SENTENCE_END.split(paragraph) if part.strip()]
+    """A light sentence splitter: after . ! ? … (and closing quotes) followed by space and a
+    capital or digit."""
+    return [paragraph[a:b].strip() for a, b in sentence_spans(paragraph)]
 
 
 def check_lang(value: str, name: str) -> str:
