@@ -30,7 +30,7 @@ from archive.records import (
     hash_text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 _MIGRATIONS: dict[int, str] = {
@@ -84,7 +84,14 @@ _MIGRATIONS: dict[int, str] = {
         statement_id TEXT NOT NULL
     );
     """,
+    2: """
+    CREATE INDEX revisions_in_reply_to ON revisions(json_extract(content, '$.in_reply_to'))
+        WHERE json_extract(content, '$.in_reply_to') != '';
+    CREATE INDEX revisions_reported_by ON revisions(json_extract(content, '$.reported_by'))
+        WHERE json_extract(content, '$.reported_by') != '';
+    """,
 }
+_LINKS = ("in_reply_to", "reported_by")
 
 
 class StoreError(Exception):
@@ -472,6 +479,18 @@ class Store:
             "SELECT statement_id FROM statements WHERE person_id = ?"
             " ORDER BY sort_key DESC, statement_id LIMIT ?", (person_id, limit)).fetchall()
         return [self.get_statement(row[0]) for row in rows]
+
+    def find_linking_statements(self, statement_id: str, link: str) -> list[str]:
+        """Active statements whose current revision points here by ``link``
+        (``in_reply_to``: the replies; ``reported_by``: what this statement reports)."""
+        if link not in _LINKS:
+            raise ValueError(f"link must be one of {_LINKS}")
+        expression = f"json_extract(r.content, '$.{link}')"
+        return [row[0] for row in self._db.execute(
+            "SELECT s.statement_id FROM revisions r JOIN statements s"
+            " ON s.statement_id = r.statement_id AND s.current_revision = r.revision"
+            f" WHERE {expression} = ? AND {expression} != '' AND s.status = 'active'"
+            " ORDER BY s.sort_key, s.statement_id", (statement_id,))]
 
     def count_statements(self, *, include_withdrawn: bool = False) -> int:
         where = "" if include_withdrawn else " WHERE status = 'active'"
