@@ -283,8 +283,9 @@ def format_apa(statement: Statement, *, permalink: str, accessed: date,
 
     ``Altman, S. [@sama]. (2024, August 5). <first 20 words> [Post, translated from English].
     X. Verbatim, EGYN-534B. <permalink>``. An unnamed speaker is not an author: the words move
-    into the author position (APA 9.12). Dates missing give ``(n.d.)``. The archived copy is
-    stable, so no retrieval date is given (``accessed`` is unused); a locator adds ``para. N``.
+    into the author position, as APA does for works without an author. Dates missing give
+    ``(n.d.)``. The archived copy is stable, so no retrieval date is given (``accessed`` is
+    unused); a locator adds ``para. N``.
     """
     cited_passage(statement, locator)
     content = statement.content
