@@ -546,3 +546,252 @@ class Store:
             self._db.backup(target)
         finally:
             target.close()
+
+    # -- bulk reads and writes for import and restore ----------------------
+    # An import of tens of thousands of records cannot afford two queries per
+    # record: these read and write in chunks, inside the caller's transaction.
+    _CHUNK = 500
+
+    def _chunks(self, values: list) -> Iterator[list]:
+        for start in range(0, len(values), self._CHUNK):
+            yield values[start:start + self._CHUNK]
+
+    def all_statement_ids(self) -> set[str]:
+        """Every stored statement ID, withdrawn ones included (minting checks against it)."""
+        return {row[0] for row in self._db.execute("SELECT statement_id FROM statements")}
+
+    def person_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT person_id FROM people")}
+
+    def source_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT source_id FROM sources")}
+
+    def find_by_platform_ids(self, platform: str, platform_ids: Iterable[str]) -> dict[str, str]:
+        """platform_id -> statement_id for those of ``platform_ids`` that are stored."""
+        found: dict[str, str] = {}
+        for chunk in self._chunks(sorted(set(platform_ids))):
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(
+                "SELECT platform_id, statement_id FROM statements WHERE platform = ?"
+                f" AND platform_id IN ({marks})", (platform, *chunk)))
+        return found
+
+    def find_by_text_hashes(self, person_id: str, digests: Iterable[str]) -> dict[str, str]:
+        """text hash -> statement_id (the lowest ID) for a speaker's stored statements."""
+        found: dict[str, str] = {}
+        for chunk in self._chunks(sorted(set(digests))):
+            marks = ",".join("?" * len(chunk))
+            for digest, statement_id in self._db.execute(
+                "SELECT text_sha256, min(statement_id) FROM statements WHERE person_id = ?"
+                f" AND text_sha256 IN ({marks}) GROUP BY text_sha256", (person_id, *chunk)):
+                found[digest] = statement_id
+        return found
+
+    def get_statements(self, statement_ids: Iterable[str]) -> dict[str, Statement]:
+        """Several statements at their current revision, read in chunks."""
+        people = {person.person_id: person for person, _ in self.list_people()}
+        found: dict[str, Statement] = {}
+        for chunk in self._chunks(sorted(set(statement_ids))):
+            marks = ",".join("?" * len(chunk))
+            heads = self._db.execute(
+                "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
+                f" withdrawn_at FROM statements WHERE statement_id IN ({marks})", chunk).fetchall()
+            grouped: dict[str, list[Revision]] = {}
+            for row in self._db.execute(
+                "SELECT statement_id, revision, text, text_sha256, content, reason, created_at"
+                f" FROM revisions WHERE statement_id IN ({marks}) ORDER BY statement_id, revision",
+                chunk):
+                grouped.setdefault(row[0], []).append(self._revision_from_row(row[1:]))
+            for head in heads:
+                found[head[0]] = self._assemble(head, tuple(grouped[head[0]]), None, people)
+        return found
+
+    def _check_bulk_references(self, items: list[tuple[str, StatementContent]],
+                               new_ids: set[str]) -> None:
+        people, sources = self.person_ids(), self.source_ids()
+        targets = {getattr(content, name) for _, content in items
+                   for name in ("in_reply_to", "reported_by", "translation_of")} - {""} - new_ids
+        stored = set()
+        for chunk in self._chunks(sorted(targets)):
+            stored.update(self.existing_statement_ids(chunk))
+        known = new_ids | stored
+        for statement_id, content in items:
+            if content.person_id not in people:
+                raise InvalidRecordError(
+                    f"{statement_id}: speaker: no person {content.person_id!r} in the archive")
+            for name in ("in_reply_to", "reported_by", "translation_of"):
+                target = getattr(content, name)
+                if target and (target == statement_id or target not in known):
+                    problem = "points to itself" if target == statement_id else "is not in the archive"
+                    raise InvalidRecordError(f"{statement_id}: {name}: {target!r} {problem}")
+            for ref in content.sources:
+                if ref.source_id not in sources:
+                    raise InvalidRecordError(
+                        f"{statement_id}: sources: no source {ref.source_id!r} in the archive")
+
+    @staticmethod
+    def _bulk_revision_row(statement_id: str, revision: Revision) -> tuple:
+        content = revision.content
+        text = canonical_text(content.text)
+        digest = hash_text(text)
+        if revision.text_sha256 and revision.text_sha256 != digest:
+            raise InvalidRecordError(
+                f"{statement_id}@{revision.revision}: text_sha256 does not match the text")
+        data = content.to_dict()
+        del data["text"]
+        return (statement_id, revision.revision, text, digest,
+                json.dumps(data, ensure_ascii=False, sort_keys=True), revision.reason,
+                revision.created_at)
+
+    def insert_statements(self, statements: Iterable[Statement]) -> list[str]:
+        """Store whole statements — IDs, every revision, status, tombstone — as given.
+
+        For import and restore: the IDs must be new, revisions numbered from 1
+        with reasons, hashes (when given) must match the texts, and every
+        speaker, source and link target must be stored or in the same call.
+        Runs in (or joins) one transaction; returns the IDs in the order given.
+        """
+        statements = list(statements)
+        ids = [statement.statement_id for statement in statements]
+        if len(set(ids)) != len(ids):
+            raise InvalidRecordError("statement_id: the same ID twice in one batch")
+        with self.transaction():
+            taken = set()
+            for chunk in self._chunks(ids):
+                taken.update(self.existing_statement_ids(chunk))
+            if taken:
+                raise InvalidRecordError(f"statement_id: {min(taken)} is already taken")
+            items = []
+            for statement in statements:
+                numbers = [r.revision for r in statement.revisions]
+                if numbers != list(range(1, len(numbers) + 1)):
+                    raise InvalidRecordError(
+                        f"{statement.statement_id}: revisions must be numbered 1, 2, 3, ...")
+                for revision in statement.revisions:
+                    revision.content.validate()
+                    if not revision.reason.strip():
+                        raise InvalidRecordError(
+                            f"{statement.statement_id}@{revision.revision}: a revision needs a reason")
+                    items.append((statement.statement_id, revision.content))
+                if statement.status not in ("active", "withdrawn"):
+                    raise InvalidRecordError(f"{statement.statement_id}: unknown status")
+            self._check_bulk_references(items, set(ids))
+            revision_rows = []
+            statement_rows = []
+            for statement in statements:
+                rows = [self._bulk_revision_row(statement.statement_id, revision)
+                        for revision in statement.revisions]
+                revision_rows.extend(rows)
+                current = statement.revisions[-1].content
+                statement_rows.append((
+                    statement.statement_id, statement.status, len(rows), current.person_id,
+                    current.platform, current.platform_id, rows[-1][3],
+                    current.posted_at.sort_key(), statement.created_at,
+                    statement.withdrawn_reason, statement.withdrawn_at))
+            try:
+                self._db.executemany(
+                    "INSERT INTO statements (statement_id, status, current_revision, person_id,"
+                    " platform, platform_id, text_sha256, sort_key, created_at, withdrawn_reason,"
+                    " withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", statement_rows)
+                self._db.executemany(
+                    "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
+                    " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
+                self._db.executemany("INSERT INTO changes (statement_id) VALUES (?)",
+                                     [(statement_id,) for statement_id in ids])
+            except sqlite3.IntegrityError as error:
+                raise InvalidRecordError(str(error)) from error
+            except sqlite3.OperationalError as error:
+                raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+            self._changed.update(ids)
+        return ids
+
+    def append_revisions(self, additions: Iterable[tuple[str, Revision]]) -> int:
+        """Add revisions to stored, active statements; each continues its statement's
+        numbering. Several revisions of one statement go in order. Returns the count."""
+        additions = list(additions)
+        if not additions:
+            return 0
+        with self.transaction():
+            wanted = sorted({statement_id for statement_id, _ in additions})
+            heads: dict[str, tuple[str, int]] = {}
+            for chunk in self._chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                for statement_id, status, current in self._db.execute(
+                    "SELECT statement_id, status, current_revision FROM statements"
+                    f" WHERE statement_id IN ({marks})", chunk):
+                    heads[statement_id] = (status, current)
+            items = []
+            for statement_id, revision in additions:
+                if statement_id not in heads:
+                    raise StatementNotFoundError(statement_id)
+                if heads[statement_id][0] != "active":
+                    raise InvalidRecordError(f"{statement_id} is withdrawn and cannot be revised")
+                if not revision.reason.strip():
+                    raise InvalidRecordError(f"{statement_id}: a revision needs a reason")
+                items.append((statement_id, revision.content.validate()))
+            self._check_bulk_references(items, set())
+            numbers = {statement_id: current for statement_id, (_, current) in heads.items()}
+            revision_rows, updates = [], {}
+            for statement_id, revision in additions:
+                numbers[statement_id] += 1
+                row = self._bulk_revision_row(
+                    statement_id, Revision(numbers[statement_id], revision.content, "",
+                                           revision.reason, revision.created_at or now_utc()))
+                revision_rows.append(row)
+                content = revision.content
+                updates[statement_id] = (numbers[statement_id], content.person_id, content.platform,
+                                         content.platform_id, row[3], content.posted_at.sort_key(),
+                                         statement_id)
+            try:
+                self._db.executemany(
+                    "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
+                    " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
+                self._db.executemany(
+                    "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
+                    " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
+                    list(updates.values()))
+                self._db.executemany("INSERT INTO changes (statement_id) VALUES (?)",
+                                     [(statement_id,) for statement_id in updates])
+            except sqlite3.IntegrityError as error:
+                raise InvalidRecordError(str(error)) from error
+            except sqlite3.OperationalError as error:
+                raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+            self._changed.update(updates)
+        return len(revision_rows)
+
+    def insert_people(self, people: Iterable[Person]) -> int:
+        """Add people that are not stored yet; stored ones are left as they are."""
+        rows = [(p.person_id, p.name, json.dumps(list(p.handles)), json.dumps(list(p.aliases)),
+                 p.description, int(p.unnamed)) for p in (person.validate() for person in people)]
+        with self.transaction():
+            before = self._db.total_changes
+            self._db.executemany(
+                "INSERT INTO people (person_id, name, handles, aliases, description, unnamed)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id) DO NOTHING", rows)
+            return self._db.total_changes - before
+
+    def insert_sources(self, sources: Iterable[Source]) -> int:
+        """Add sources that are not stored yet; stored ones are left as they are."""
+        rows = [(s.source_id, s.title, s.lang, s.publisher, s.url, s.retrieved_at, s.description)
+                for s in (source.validate() for source in sources)]
+        with self.transaction():
+            before = self._db.total_changes
+            self._db.executemany(
+                "INSERT INTO sources (source_id, title, lang, publisher, url, retrieved_at,"
+                " description) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO NOTHING", rows)
+            return self._db.total_changes - before
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[Store]:
+        """Reads inside see one consistent state of the archive, however many
+        queries they take (a WAL read transaction); writers are not blocked."""
+        with self._lock:
+            if self._depth:
+                yield self
+                return
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute("SELECT count(*) FROM statements").fetchone()
+                yield self
+            finally:
+                self._db.execute("COMMIT")

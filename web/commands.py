@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
+from archive.export import export_archive, export_to_file
+from archive.importers import FORMATS, ImportFileError, ImportOptions, MappingError, import_file
+from archive.importers.mapping import ENTITY_MODES, parse_assignments
+from archive.importers.progress import ProgressDisplay
+from archive.importers.rejects import default_rejects_path, write_rejects
 from archive.integrity import verify_archive
 from archive.lifecycle import init_archive, open_store
-from archive.store import RevisionNotFoundError, StatementNotFoundError
+from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
 from web.resources import get_data_dir
 
@@ -59,6 +67,70 @@ def verify_command() -> None:
     click.echo(f"OK: {count} statements, every revision matches its hash.")
 
 
+@click.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "format_name", type=click.Choice(FORMATS), help="Default: detected from the file.")
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN", help="Read FIELD from COLUMN.")
+@click.option("--set", "constants", multiple=True, metavar="FIELD=VALUE", help="FIELD is VALUE for all.")
+@click.option("--speaker", default="", help="Person ID, handle or name of the speaker of every record.")
+@click.option("--default-timezone", default="", help="Time zone of dates without an offset (default UTC).")
+@click.option("--html-entities", type=click.Choice(ENTITY_MODES), default="auto",
+              help="Decode &amp; and the like once: auto = for platform x.")
+@click.option("--skip-invalid", is_flag=True, help="Store the valid records, write the rest to --rejects.")
+@click.option("--rejects", type=click.Path(path_type=Path), help="Rejects file (with --skip-invalid).")
+def import_command(path: Path, format_name: str | None, mappings: tuple[str, ...],
+                   constants: tuple[str, ...], speaker: str, default_timezone: str,
+                   html_entities: str, skip_invalid: bool, rejects: Path | None) -> None:
+    """Import PATH (X archive, JSONL, CSV or a Verbatim export; may be gzipped) in one transaction."""
+    try:
+        options = ImportOptions(format_name or "", parse_assignments(mappings, "--map"),
+                                parse_assignments(constants, "--set"), default_timezone, speaker,
+                                html_entities, skip_invalid).check()
+    except MappingError as error:
+        raise click.UsageError(str(error)) from None
+    progress = ProgressDisplay(sys.stderr, is_tty=sys.stderr.isatty())
+    try:
+        with open_writable_store() as store:
+            report = import_file(store, path, options, progress)
+    except ImportFileError as error:
+        progress.finish()
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"nothing imported from {path.name}") from None
+    except StoreError as error:
+        progress.finish()
+        raise click.ClickException(f"nothing imported from {path.name}: {error}") from None
+    progress.finish()
+    for problem in report.problems:
+        click.echo(f"{path.name} {problem}", err=True)
+    if report.problems and report.stored:
+        target = rejects or default_rejects_path(path)
+        write_rejects(report.problems, target)
+        click.echo(f"{report.rejected} rejected record(s) with reasons in {target}", err=True)
+    click.echo(report.summary())
+    if not report.stored:
+        raise click.ClickException(
+            f"{report.rejected} problem(s); nothing stored (--skip-invalid stores the valid records)")
+
+
+@click.command("export")
+@with_appcontext
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+def export_command(output: Path | None) -> None:
+    """Write the whole archive as JSONL (people, sources, statements with every revision)."""
+    with open_store(get_data_dir()) as store:
+        if output is None:
+            export_archive(store, click.get_text_stream("stdout"))
+            return
+        try:
+            counts = export_to_file(store, output)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    click.echo(f"Exported {counts['statements']} statements, {counts['people']} people and"
+               f" {counts['sources']} sources to {output}.", err=True)
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_command, show_command, verify_command):
+    for command in (init_command, show_command, verify_command, import_command, export_command):
         app.cli.add_command(command)

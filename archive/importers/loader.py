@@ -1,0 +1,233 @@
+"""Storing what an importer read: match it against the archive, link replies, write it in one transaction.
+
+A candidate matches a stored statement by platform and platform ID, or,
+without a platform ID, by speaker and text hash. A match whose words and
+metadata are unchanged is left alone; a changed one gets new revisions
+(never an overwrite); the rest are added with fresh citation IDs. With any
+problem the whole import is rolled back unless ``skip_invalid`` is set.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, fields, replace
+
+from archive.citation_ids import mint_citation_id
+from archive.importers.mapping import ImportOptions
+from archive.importers.records import Candidate, ParsedFile, RecordProblem
+from archive.importers.speakers import SpeakerDirectory
+from archive.records import (
+    InvalidRecordError,
+    Revision,
+    Statement,
+    StatementContent,
+    canonical_text,
+    hash_text,
+)
+from archive.store import Store, now_utc
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would have done before it was rolled back."""
+
+    path: str
+    format_name: str
+    read: int = 0
+    added: int = 0
+    revised: int = 0
+    revisions_added: int = 0
+    unchanged: int = 0
+    withdrawn_left_alone: int = 0
+    kept_archive_times: int = 0
+    new_people: int = 0
+    problems: list[RecordProblem] = field(default_factory=list)
+    stored: bool = False
+    seconds: float = 0.0
+
+    @property
+    def rejected(self) -> int:
+        return len(self.problems)
+
+    def summary(self) -> str:
+        verb = "Imported" if self.stored else "Nothing stored from"
+        text = (f"{verb} {self.path} ({self.format_name}): added {self.added}, revised"
+                f" {self.revised}, unchanged {self.unchanged}, rejected {self.rejected}")
+        if self.withdrawn_left_alone:
+            text += f", withdrawn and left alone {self.withdrawn_left_alone}"
+        if self.kept_archive_times:
+            text += (f" ({self.kept_archive_times} identical but archived here at other times;"
+                     " their local archive times are kept)")
+        if self.new_people:
+            text += f"; new people {self.new_people}"
+        return text + f"; {self.seconds:.2f} s"
+
+
+class RollbackError(Exception):
+    """Raised inside the import transaction to undo it; never escapes the loader."""
+
+
+def _comparable(content: StatementContent) -> StatementContent:
+    return replace(content, text=canonical_text(content.text), sources=())
+
+
+def changed_fields(old: StatementContent, new: StatementContent) -> list[str]:
+    """The fields that differ, sources aside (an import adds its source, never drops one)."""
+    return [f.name for f in fields(StatementContent) if f.name != "sources" and (
+        (canonical_text(old.text) != canonical_text(new.text)) if f.name == "text"
+        else getattr(old, f.name) != getattr(new, f.name))]
+
+
+def _match_key(content: StatementContent) -> tuple[str, str, str]:
+    if content.platform_id:
+        return ("platform", content.platform, content.platform_id)
+    return ("hash", content.person_id, hash_text(content.text))
+
+
+def load_parsed(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str) -> ImportReport:
+    """Store the candidates of ``parsed``; problems (the importer's and the
+    loader's own) are in the report. Nothing is stored when there is any
+    problem, unless ``options.skip_invalid``."""
+    started = time.monotonic()
+    report = ImportReport(path_label, parsed.format_name, read=parsed.records_read,
+                          problems=list(parsed.problems))
+    try:
+        with store.transaction():
+            _load(store, parsed, report)
+            if report.problems and not options.skip_invalid:
+                raise RollbackError
+            report.stored = True
+    except RollbackError:
+        report.stored = False
+    except InvalidRecordError as error:
+        report.problems.append(RecordProblem(path_label, f"could not store: {error}"))
+        report.stored = False
+    if not report.stored:
+        report.added = report.revised = report.revisions_added = report.new_people = 0
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _load(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
+    source = parsed.source
+    title = source.title if source else report.path
+    if source is not None:
+        store.insert_sources([source])
+    directory = SpeakerDirectory([person for person, _ in store.list_people()])
+
+    # Speakers, then matching keys; duplicates inside the file are settled here.
+    accepted: list[tuple[Candidate, tuple]] = []
+    seen: dict[tuple, Candidate] = {}
+    for candidate in parsed.candidates:
+        try:
+            person_id = directory.resolve(candidate.speaker)
+        except ValueError as error:
+            report.problems.append(RecordProblem(candidate.location, str(error), candidate.raw))
+            continue
+        candidate.versions = [(replace(content, person_id=person_id), reason)
+                              for content, reason in candidate.versions]
+        key = _match_key(candidate.content)
+        earlier = seen.get(key)
+        if earlier is not None:
+            if _comparable(earlier.content) != _comparable(candidate.content):
+                what = "platform ID" if key[0] == "platform" else "text"
+                report.problems.append(RecordProblem(
+                    candidate.location,
+                    f"same {what} as {earlier.location} but different content", candidate.raw))
+            else:
+                report.unchanged += 1
+            continue
+        seen[key] = candidate
+        accepted.append((candidate, key))
+    if directory.new_people:
+        store.insert_people(directory.new_people)
+        report.new_people = len(directory.new_people)
+
+    # Which candidates are already archived: one chunked query per platform / speaker.
+    by_platform: dict[str, list[str]] = {}
+    by_hash: dict[str, list[str]] = {}
+    for _, key in accepted:
+        (by_platform if key[0] == "platform" else by_hash).setdefault(key[1], []).append(key[2])
+    stored_ids: dict[tuple, str] = {}
+    for platform, ids in by_platform.items():
+        for platform_id, statement_id in store.find_by_platform_ids(platform, ids).items():
+            stored_ids[("platform", platform, platform_id)] = statement_id
+    for person_id, digests in by_hash.items():
+        for digest, statement_id in store.find_by_text_hashes(person_id, digests).items():
+            stored_ids[("hash", person_id, digest)] = statement_id
+
+    taken = store.all_statement_ids()
+    assigned: dict[tuple, str] = {}
+    for _, key in accepted:
+        if key in stored_ids:
+            assigned[key] = stored_ids[key]
+        else:
+            statement_id = mint_citation_id()
+            while statement_id in taken:
+                statement_id = mint_citation_id()
+            taken.add(statement_id)
+            assigned[key] = statement_id
+
+    # Replies: to a statement of this file or of the archive, else an external reference.
+    parents_wanted: dict[str, set[str]] = {}
+    for candidate, _ in accepted:
+        if candidate.reply_to:
+            platform = candidate.content.platform
+            if ("platform", platform, candidate.reply_to) not in assigned:
+                parents_wanted.setdefault(platform, set()).add(candidate.reply_to)
+    parent_ids: dict[tuple, str] = {}
+    for platform, ids in parents_wanted.items():
+        for platform_id, statement_id in store.find_by_platform_ids(platform, ids).items():
+            parent_ids[("platform", platform, platform_id)] = statement_id
+    for candidate, key in accepted:
+        if not candidate.reply_to:
+            continue
+        parent_key = ("platform", candidate.content.platform, candidate.reply_to)
+        parent = assigned.get(parent_key) or parent_ids.get(parent_key)
+        if parent == assigned[key]:
+            parent = None
+        candidate.versions = [
+            (replace(content, in_reply_to=parent, in_reply_to_external="") if parent else
+             replace(content, in_reply_to_external=content.in_reply_to_external
+                     or candidate.reply_fallback), reason)
+            for content, reason in candidate.versions]
+
+    existing = store.get_statements(stored_ids.values())
+    now = now_utc()
+    new_statements: list[Statement] = []
+    additions: list[tuple[str, Revision]] = []
+    for candidate, key in accepted:
+        statement_id = assigned[key]
+        if key not in stored_ids:
+            revisions = tuple(
+                Revision(number, content, "", reason or f"first archived from {title}", now)
+                for number, (content, reason) in enumerate(candidate.versions, start=1))
+            new_statements.append(Statement(
+                statement_id, "active", revisions[-1], revisions,
+                directory.person(candidate.content.person_id), now))
+            continue
+        current = existing[statement_id]
+        comparable = _comparable(current.content)
+        matches = [index for index, (content, _) in enumerate(candidate.versions)
+                   if _comparable(content) == comparable]
+        if matches and matches[-1] == len(candidate.versions) - 1:
+            report.unchanged += 1
+            continue
+        if current.is_withdrawn:
+            report.withdrawn_left_alone += 1
+            continue
+        if matches:
+            pending = candidate.versions[matches[-1] + 1:]
+        else:
+            content = candidate.content
+            pending = [(content, f"re-imported from {title}:"
+                        f" {', '.join(changed_fields(current.content, content))} changed")]
+        sources = current.content.sources
+        for content, reason in pending:
+            merged = sources + tuple(ref for ref in content.sources if ref not in sources)
+            additions.append((statement_id, Revision(0, replace(content, sources=merged), "",
+                                                     reason or f"changed in {title}", now)))
+        report.revised += 1
+    store.insert_statements(new_statements)
+    report.added = len(new_statements)
+    report.revisions_added = store.append_revisions(additions)

@@ -1,0 +1,225 @@
+"""Verbatim's own export (``flask --app web export``) read back, IDs and revisions included.
+
+Restoring keeps everything: citation IDs, revision numbers, reasons,
+creation times, hashes and tombstones. Into an archive that already holds
+some of it, an identical record is unchanged, a stored statement whose
+revisions are a prefix of the exported ones gains the rest, and anything
+else is a conflict reported for its line.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
+from archive.dates import InvalidDateError
+from archive.export import EXPORT_FORMAT, EXPORT_VERSION
+from archive.importers.files import MAX_LINE_BYTES, LineReader, decode_line
+from archive.importers.loader import ImportReport, RollbackError
+from archive.importers.mapping import ImportOptions
+from archive.importers.records import ImportFileError, ParsedFile, RecordProblem
+from archive.records import (
+    STATUSES,
+    InvalidRecordError,
+    Person,
+    Revision,
+    Source,
+    Statement,
+    StatementContent,
+    hash_text,
+)
+from archive.store import Store
+
+_PLACEHOLDER = Person("restoring", "restoring")
+
+
+def _read_statement(data: dict) -> Statement:
+    try:
+        statement_id = normalise_citation_id(str(data["statement_id"]))
+        status = data["status"]
+        if status not in STATUSES:
+            raise InvalidRecordError(f"status: {status!r} is not one of {', '.join(STATUSES)}")
+        revisions = []
+        for item in data["revisions"]:
+            content = StatementContent.from_dict(item["content"])
+            digest = str(item["text_sha256"])
+            if hash_text(content.text) != digest:
+                raise InvalidRecordError(
+                    f"revision {item['revision']}: text_sha256 does not match the text")
+            revisions.append(Revision(int(item["revision"]), content, digest, str(item["reason"]),
+                                      str(item["created_at"])))
+        if not revisions:
+            raise InvalidRecordError("a statement needs at least one revision")
+        return Statement(statement_id, status, revisions[-1], tuple(revisions), _PLACEHOLDER,
+                         str(data["created_at"]), str(data.get("withdrawn_reason") or ""),
+                         str(data.get("withdrawn_at") or ""))
+    except KeyError as error:
+        raise InvalidRecordError(f"missing field {error}") from None
+    except (TypeError, AttributeError) as error:
+        raise InvalidRecordError(f"malformed statement ({error})") from None
+    except InvalidCitationIdError as error:
+        raise InvalidRecordError(f"statement_id: {error}") from None
+
+
+def parse_verbatim(path: Path, options: ImportOptions,
+                   progress: Callable[[int, float], None] | None = None) -> ParsedFile:
+    """Read an export; a bad line is a RecordProblem, a missing or foreign header an ImportFileError."""
+    parsed = ParsedFile("verbatim", None)
+    lines = LineReader(path)
+    header_seen = False
+    for number, raw in lines:
+        location = f"line {number}"
+        if raw is None:
+            if not header_seen:
+                raise ImportFileError(f"{path.name} line 1: no Verbatim export header")
+            parsed.problems.append(RecordProblem(
+                location, f"longer than {MAX_LINE_BYTES // 2**20} MiB; skipped unread"))
+            continue
+        if not raw.strip():
+            continue
+        try:
+            text = decode_line(raw, number)
+            data = json.loads(text)
+        except RecursionError:
+            data, text = None, raw.decode("utf-8", "replace")
+        except ValueError as error:
+            if not header_seen:
+                raise ImportFileError(f"{path.name} line {number}: not a Verbatim export ({error})") from None
+            parsed.problems.append(RecordProblem(location, f"not JSON ({error})",
+                                                 raw.decode("utf-8", "replace")))
+            continue
+        if not header_seen:
+            if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+                raise ImportFileError(f"{path.name}: line {number} is not a Verbatim export header"
+                                      f" ({{\"format\": \"{EXPORT_FORMAT}\", ...}})")
+            version = data.get("version")
+            if not isinstance(version, int) or version > EXPORT_VERSION or version < 1:
+                raise ImportFileError(f"{path.name}: export format version {version!r}; this"
+                                      f" software reads versions 1 to {EXPORT_VERSION}")
+            header_seen = True
+            continue
+        parsed.records_read += 1
+        if progress and parsed.records_read % 1000 == 0:
+            progress(parsed.records_read, lines.fraction)
+        if not isinstance(data, dict):
+            parsed.problems.append(RecordProblem(location, "expected a JSON object", text))
+            continue
+        record = data.pop("record", None)
+        try:
+            if record == "person":
+                parsed.people.append(Person.from_dict(data))
+            elif record == "source":
+                parsed.sources.append(Source.from_dict(data))
+            elif record == "statement":
+                parsed.statements.append(_read_statement(data))
+                parsed.statement_locations.append(location)
+            else:
+                raise InvalidRecordError(f"unknown record type {record!r}")
+        except (InvalidRecordError, InvalidDateError, KeyError, TypeError) as error:
+            parsed.problems.append(RecordProblem(location, str(error), text))
+    if not header_seen:
+        raise ImportFileError(f"{path.name}: the file is empty")
+    return parsed
+
+
+def _same_statement(stored: Statement, incoming: Statement) -> bool:
+    return (stored.status, stored.created_at, stored.withdrawn_reason, stored.withdrawn_at,
+            stored.revisions) == (incoming.status, incoming.created_at, incoming.withdrawn_reason,
+                                  incoming.withdrawn_at, incoming.revisions)
+
+
+def _same_but_times(stored: Statement, incoming: Statement) -> bool:
+    """The same words, metadata, reasons and status, archived at other times — as when
+    both archives loaded the seed collection on their own first start."""
+    def strip(statement: Statement) -> tuple:
+        return (statement.status, statement.withdrawn_reason,
+                tuple((r.revision, r.content, r.text_sha256, r.reason) for r in statement.revisions))
+    return strip(stored) == strip(incoming)
+
+
+def load_verbatim(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str) -> ImportReport:
+    """Restore an export in one transaction (rolled back on any problem unless skip_invalid)."""
+    started = time.monotonic()
+    report = ImportReport(path_label, "verbatim", read=parsed.records_read,
+                          problems=list(parsed.problems))
+    try:
+        with store.transaction():
+            _restore(store, parsed, report)
+            if report.problems and not options.skip_invalid:
+                raise RollbackError
+            report.stored = True
+    except RollbackError:
+        report.stored = False
+    except InvalidRecordError as error:
+        report.problems.append(RecordProblem(path_label, f"could not store: {error}"))
+        report.stored = False
+    if not report.stored:
+        report.added = report.revised = report.revisions_added = report.new_people = 0
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _restore(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
+    stored_people = {person.person_id: person for person, _ in store.list_people()}
+    new_people = []
+    for person in parsed.people:
+        stored = stored_people.get(person.person_id)
+        if stored is None:
+            new_people.append(person)
+            stored_people[person.person_id] = person
+        elif stored != person:
+            report.problems.append(RecordProblem(
+                f"person {person.person_id}", "differs from the person stored under that ID"))
+    store.insert_people(new_people)
+    report.new_people = len(new_people)
+    new_sources = []
+    for source in parsed.sources:
+        stored_source = store.get_source(source.source_id)
+        if stored_source is None:
+            new_sources.append(source)
+        elif stored_source != source:
+            report.problems.append(RecordProblem(
+                f"source {source.source_id}", "differs from the source stored under that ID"))
+    store.insert_sources(new_sources)
+
+    ids = [statement.statement_id for statement in parsed.statements]
+    existing = store.get_statements(ids)
+    fresh, additions, withdrawals = [], [], []
+    for location, statement in zip(parsed.statement_locations, parsed.statements, strict=True):
+        speaker = stored_people.get(statement.content.person_id, _PLACEHOLDER)
+        statement = Statement(statement.statement_id, statement.status, statement.revision,
+                              statement.revisions, speaker, statement.created_at,
+                              statement.withdrawn_reason, statement.withdrawn_at)
+        stored = existing.get(statement.statement_id)
+        if stored is None:
+            fresh.append(statement)
+            continue
+        if _same_statement(stored, statement):
+            report.unchanged += 1
+            continue
+        if _same_but_times(stored, statement):
+            report.unchanged += 1
+            report.kept_archive_times += 1
+            continue
+        prefix = len(stored.revisions)
+        if (stored.created_at == statement.created_at and not stored.is_withdrawn
+                and statement.revisions[:prefix] == stored.revisions
+                and len(statement.revisions) >= prefix):
+            additions.extend((statement.statement_id, revision)
+                             for revision in statement.revisions[prefix:])
+            if statement.is_withdrawn:
+                withdrawals.append(statement)
+            report.revised += 1
+            continue
+        report.problems.append(RecordProblem(
+            location, f"{statement.statement_id} differs from the stored statement with that ID"
+            " (its revisions are not a continuation of the stored ones)"))
+    store.insert_statements(fresh)
+    report.added = len(fresh)
+    report.revisions_added = store.append_revisions(additions)
+    for statement in withdrawals:
+        store.withdraw_statement(statement.statement_id, statement.withdrawn_reason,
+                                 withdrawn_at=statement.withdrawn_at)
