@@ -121,7 +121,7 @@ def export_command(output: Path | None) -> None:
     """Write the whole archive as JSONL (people, sources, statements with every revision)."""
     with open_store(get_data_dir()) as store:
         if output is None:
-            export_archive(store, click.get_text_stream("stdout"))
+            export_archive(store, sys.stdout)
             return
         try:
             counts = export_to_file(store, output)

@@ -56,4 +56,8 @@ def parse_jsonl(path: Path, options: ImportOptions,
             parsed.problems.append(RecordProblem(location, str(error), text))
     if parsed.records_read == 0:
         raise ImportFileError(f"{path.name}: the file holds no records")
+    unused = reader.unused_mappings()
+    if unused and parsed.candidates:
+        parsed.problems.append(RecordProblem(
+            "all lines", f"no record has the key {', '.join(unused)}; check the --map options"))
     return parsed

@@ -126,8 +126,10 @@ class RowReader:
             if name not in self.plan and name not in options.constants and (
                     columns is None or name in columns):
                 self.plan.setdefault(name, name)
-        # Fields defaulted to a same-named column are optional; mapped ones required.
-        self.required = set(options.mapping)
+        # A record without its text or speaker is bad; other fields may be absent in some
+        # records, but a mapped column that no record has is a mistake in the mapping.
+        self.required = {"text", "speaker"} & set(options.mapping)
+        self.columns_found: set[str] = set()
 
     def _get(self, row: Mapping, name: str) -> str:
         if name in self.options.constants:
@@ -137,11 +139,17 @@ class RowReader:
             return ""
         try:
             value = lookup(row, column)
+            self.columns_found.add(column)
         except KeyError:
             if name in self.required:
                 raise InvalidRecordError(f"no column {column!r} (mapped to {name})") from None
             return ""
         return _scalar(value, column)
+
+    def unused_mappings(self) -> list[str]:
+        """``'column' (mapped to field)`` for each mapped column no record had."""
+        return [f"{column!r} (mapped to {name})" for name, column in self.options.mapping.items()
+                if column not in self.columns_found]
 
     def read(self, row: Mapping, location: str, raw: str) -> Candidate:
         text = self._get(row, "text")
