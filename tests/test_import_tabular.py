@@ -82,6 +82,23 @@ def test_reimport_adds_nothing_and_changed_text_becomes_a_revision(runner, data_
     assert len(statement.content.sources) == 2
 
 
+def test_a_withdrawn_statement_is_left_alone_on_reimport(runner, data_dir, tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"text": "Erste Fassung.", "speaker": "ann", "platform": "blog", "platform_id": "7"}\n',
+                    encoding="utf-8")
+    assert run_import(runner, path).exit_code == 0
+    with open_store(data_dir) as store:
+        statement_id = store.find_by_platform_id("blog", "7")
+        store.withdraw_statement(statement_id, "not said by ann")
+    path.write_text('{"text": "Zweite Fassung.", "speaker": "ann", "platform": "blog", "platform_id": "7"}\n',
+                    encoding="utf-8")
+    result = run_import(runner, path)
+    assert result.exit_code == 0 and "withdrawn and left alone 1" in result.output
+    with open_store(data_dir) as store:
+        statement = store.get_statement(statement_id)
+    assert statement.is_withdrawn and statement.text == "Erste Fassung." and len(statement.revisions) == 1
+
+
 def test_csv_with_mapping_constants_and_default_timezone(runner, data_dir, tmp_path):
     path = tmp_path / "letters.csv"
     path.write_text(

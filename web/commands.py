@@ -98,6 +98,9 @@ def import_command(path: Path, format_name: str | None, mappings: tuple[str, ...
         for problem in error.problems:
             click.echo(problem, err=True)
         raise click.ClickException(f"nothing imported from {path.name}") from None
+    except MappingError as error:
+        progress.finish()
+        raise click.UsageError(str(error)) from None
     except StoreError as error:
         progress.finish()
         raise click.ClickException(f"nothing imported from {path.name}: {error}") from None

@@ -47,6 +47,8 @@ def read_file(path: Path, options: ImportOptions, progress: Progress | None = No
         raise ImportFileError(f"unknown format {format_name!r}; formats are {', '.join(FORMATS)}")
     if not path.exists():
         raise ImportFileError(f"{path}: no such file or folder")
+    if format_name in ("x-archive", "verbatim") and (options.mapping or options.constants):
+        raise MappingError(f"--map and --set apply to jsonl and csv files, not to {format_name}")
     if path.is_dir() and format_name != "x-archive":
         raise ImportFileError(f"{path}: a folder can only be imported as an X archive")
     try:
