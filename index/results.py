@@ -33,6 +33,9 @@ class SearchHit:
     statement_id: str
     score: float
     snippet_html: str  # statement text HTML-escaped, only <mark>…</mark> added
+    # where the snippet lies in the statement text (characters): 0 and len(text) when whole
+    snippet_start: int = 0
+    snippet_end: int = 0
 
 
 @dataclass

@@ -1,0 +1,200 @@
+"""Keeping the index equal to the archive: follow every commit, rebuild, and report drift.
+
+The archive journals every changed statement ID (``Store.changed_since``); the index
+records the last journal entry it has applied. Each sync indexes everything changed since
+then, so a write that could not be indexed at once (the lock was busy, the process died)
+is picked up by the next write, the next start or ``reindex``, and is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh.index import FileIndex
+
+from archive.records import Statement
+from archive.store import StatementNotFoundError, Store
+from index.directory import IndexDirectory, IndexLockTimeoutError, get_index_directory
+from index.schema import build_document
+
+log = logging.getLogger(__name__)
+
+# A batch at least this big is written by two worker processes (Whoosh's MpWriter).
+PARALLEL_BATCH = 5_000
+WRITER_MEMORY_MB = 256
+
+
+def data_dir_of(store: Store) -> Path:
+    """The data directory a store's archive file lives in."""
+    return store.path.parent
+
+
+def _load(store: Store, statement_ids: set[str]) -> tuple[list[Statement], set[str]]:
+    """The active statements among the IDs, and the IDs that must leave the index."""
+    active: list[Statement] = []
+    gone: set[str] = set()
+    if len(statement_ids) > 2_000 and len(statement_ids) * 4 >= store.count_statements(
+            include_withdrawn=True):
+        seen = set()
+        for statement in store.iter_statements():
+            if statement.statement_id in statement_ids:
+                seen.add(statement.statement_id)
+                if statement.is_withdrawn:
+                    gone.add(statement.statement_id)
+                else:
+                    active.append(statement)
+        gone |= statement_ids - seen
+        return active, gone
+    for statement_id in sorted(statement_ids):
+        try:
+            statement = store.get_statement(statement_id)
+        except StatementNotFoundError:
+            gone.add(statement_id)
+            continue
+        if statement.is_withdrawn:
+            gone.add(statement_id)
+        else:
+            active.append(statement)
+    return active, gone
+
+
+def _open_writer(ix: FileIndex, batch_size: int):
+    if batch_size >= PARALLEL_BATCH and (os.cpu_count() or 1) > 1:
+        return ix.writer(procs=2, multisegment=True, batchsize=500,
+                         limitmb=WRITER_MEMORY_MB // 2)
+    return ix.writer(limitmb=WRITER_MEMORY_MB)
+
+
+def _write(ix: FileIndex, statements: Iterable[Statement], gone: Iterable[str], *, fresh: bool,
+           size: int) -> int:
+    """One writer commit for the whole batch (streamed); returns the number written."""
+    writer = _open_writer(ix, size)
+    count = 0
+    try:
+        for statement_id in gone:
+            writer.delete_by_term("statement_id", statement_id)
+        add = writer.add_document if fresh else writer.update_document
+        for statement in statements:
+            add(**build_document(statement))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count
+
+
+def _apply_changes(directory: IndexDirectory, generation: Path, ix: FileIndex, store: Store,
+                   since: int, extra: Iterable[str] = ()) -> int:
+    """Index every statement changed after journal entry ``since``; returns how many."""
+    upto = store.last_change()  # read first: a change committed meanwhile is applied next time
+    changed = store.changed_since(since) | set(extra)
+    if changed:
+        active, gone = _load(store, changed)
+        _write(ix, active, gone, fresh=False, size=len(active))
+    directory.record_applied_change(generation, upto)
+    return len(changed)
+
+
+def _rebuild_locked(directory: IndexDirectory, store: Store) -> int:
+    generation, ix = directory.create_generation()
+    try:
+        since = store.last_change()
+        count = _write(ix, store.iter_statements(include_withdrawn=False), (), fresh=True,
+                       size=store.count_statements())
+        _apply_changes(directory, generation, ix, store, since)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    directory.publish(generation)
+    return count
+
+
+def rebuild(store: Store, data_dir: Path | None = None) -> int:
+    """Build a fresh index of the archive's active statements and switch to it; returns
+    the number indexed. Searches keep using the old index until the new one is complete."""
+    directory = get_index_directory(data_dir or data_dir_of(store))
+    with directory.write_lock():
+        return _rebuild_locked(directory, store)
+
+
+def sync_index(store: Store, data_dir: Path | None = None, extra: Iterable[str] = (), *,
+               lock_timeout: float | None = None) -> int:
+    """Bring the index up to the archive: build it if there is none, else index every
+    change it has not applied yet. Returns the number of statements (re)indexed."""
+    directory = get_index_directory(data_dir or data_dir_of(store))
+    timeout = {} if lock_timeout is None else {"timeout": lock_timeout}
+    with directory.write_lock(**timeout):
+        live = directory.live_generation()
+        if live is None:
+            return _rebuild_locked(directory, store)
+        generation, ix = live
+        return _apply_changes(directory, generation, ix, store, directory.applied_change(), extra)
+
+
+def index_statements(store: Store, statement_ids: Iterable[str], data_dir: Path | None = None) -> int:
+    """Index (or re-index, or drop when withdrawn or gone) these statements, with any other
+    change the index has not applied yet, in one writer commit."""
+    return sync_index(store, data_dir, statement_ids)
+
+
+def remove_statement(store: Store, statement_id: str, data_dir: Path | None = None) -> None:
+    """Drop one statement from the index (the archive decides: call after withdrawal)."""
+    directory = get_index_directory(data_dir or data_dir_of(store))
+    with directory.write_lock():
+        live = directory.live_generation()
+        if live is not None:
+            _write(live[1], [], [statement_id], fresh=False, size=0)
+
+
+def attach_index(store: Store, data_dir: Path | None = None) -> None:
+    """Make the index follow every commit of this store, and bring it up to date now."""
+    if store.readonly:
+        return
+    data_dir = Path(data_dir or data_dir_of(store))
+    if not any(getattr(listener, "index_data_dir", None) == data_dir for listener in store.listeners):
+        def follow(changed_store: Store, changed: set[str]) -> None:
+            try:
+                sync_index(changed_store, data_dir, changed)
+            except (IndexLockTimeoutError, OSError) as error:
+                # The archive has the change and journals it; the next sync indexes it.
+                log.warning("search index not updated now (%s); it catches up on the next write,"
+                            " start or reindex", error)
+
+        follow.index_data_dir = data_dir
+        store.listeners.append(follow)
+    sync_index(store, data_dir)
+
+
+def find_index_drift(store: Store, data_dir: Path | None = None) -> list[str]:
+    """One line per difference between the index and the archive's active statements:
+    missing from the index, in the index but not active, indexed with another text hash."""
+    directory = get_index_directory(data_dir or data_dir_of(store))
+    if directory.live_generation() is None:
+        return ["index: there is no search index (run: flask --app web reindex)"]
+    expected = store.current_hashes()
+    found: dict[str, str] = {}
+    problems = []
+    with directory.searcher() as searcher:
+        reader = searcher.reader()
+        ids = reader.column_reader("statement_id")
+        hashes = reader.column_reader("text_hash")
+        for docnum in reader.all_doc_ids():
+            statement_id = ids[docnum].decode("ascii") if isinstance(ids[docnum], bytes) else ids[docnum]
+            digest = hashes[docnum].decode("ascii")
+            if statement_id in found:
+                problems.append(f"index: {statement_id} is indexed more than once")
+            found[statement_id] = digest
+    for statement_id in sorted(expected.keys() - found.keys()):
+        problems.append(f"index: {statement_id} is missing from the search index")
+    for statement_id in sorted(found.keys() - expected.keys()):
+        problems.append(f"index: {statement_id} is in the search index but not an active statement")
+    for statement_id in sorted(expected.keys() & found.keys()):
+        if expected[statement_id] != found[statement_id]:
+            problems.append(f"index: {statement_id} is indexed with an old text"
+                            f" (hash {found[statement_id][:12]}…, archive {expected[statement_id][:12]}…)")
+    return problems

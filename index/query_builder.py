@@ -1,0 +1,341 @@
+"""Turning a parsed query and the filter parameters into a Whoosh query, within bounds.
+
+Each word meets its plain form and its German and English stems, plus the speakers whose
+names contain it (ranked above a mere mention), plus, for German compounds, longer words
+that start with it and end in another known word. Prefixes, typos and compounds expand to
+at most a fixed number of terms; when a cap is hit the result says so. Filters (speaker,
+language, platform, kind, ID, dates) are constant-score terms that do not move the ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+
+from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
+from archive.records import KINDS
+from index.analysis import fold, query_terms, words_of
+from index.date_filters import (
+    DateFilterError,
+    DateSpan,
+    read_date_span,
+    span_between,
+    span_from,
+    span_terms,
+    span_to,
+)
+from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, ParsedQuery, Phrase, Prefix, Word
+from index.speakers import SpeakerDirectory
+
+SPEAKER_BOOST = 4.0       # a word that names the speaker outweighs the word in the text
+PHRASE_BOOST = 2.0        # the query's words side by side, in order
+COMPOUND_BOOST = 0.5      # a compound that starts with the word counts less than the word
+MAX_EXPANSIONS = 50       # terms one prefix or fuzzy word may expand to
+MAX_SCAN = 2_000          # lexicon entries looked at for one expansion
+MAX_TOTAL_EXPANSIONS = 300
+MAX_PHRASE_WORDS = 16
+MAX_FUZZY_LENGTH = 24
+COMPOUNDS = True
+MIN_COMPOUND_PART = 5     # the word typed, folded
+MIN_COMPOUND_REST = 4     # the other part of the compound
+COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e", "ens")
+DERIVATIONAL_ENDINGS = frozenset({
+    "lich", "liche", "lichen", "licher", "liches", "schaft", "schaften", "heit", "heiten", "keit",
+    "keiten", "ung", "ungen", "chen", "lein", "isch", "ische", "ischen", "haft", "hafte", "weise",
+    "innen", "ling", "linge", "bare", "baren", "sam", "same", "samen", "ness", "less", "ment",
+    "ship", "able", "ings", "ized", "izes", "ers",
+})
+LANGUAGE_ALIASES = {"german": "de", "deutsch": "de", "english": "en", "englisch": "en"}
+PLATFORM_ALIASES = {"twitter": ("x", "twitter"), "x": ("x", "twitter")}
+_LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass
+class BuiltQuery:
+    query: wq.Query | None               # None: no condition (list everything)
+    scored: bool = False                 # has words to rank by
+    highlight: set[str] = field(default_factory=set)
+    notices: list[str] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)  # positive single words, for spelling
+    speaker_ids: set[str] = field(default_factory=set)
+
+
+class QueryBuilder:
+    def __init__(self, reader: IndexReader, speakers: SpeakerDirectory, years: list[int]):
+        self.reader = reader
+        self.speakers = speakers
+        self.years = years
+        self.expanded = 0
+        self.result = BuiltQuery(None)
+
+    def notice(self, text: str) -> None:
+        if text not in self.result.notices:
+            self.result.notices.append(text)
+
+    # -- leaves ------------------------------------------------------------
+    def _has_term(self, term: str) -> bool:
+        return ("words", term) in self.reader
+
+    def compounds(self, plain: str) -> list[str]:
+        """Known words that are ``plain`` + a link + another known word (German compounds)."""
+        if not COMPOUNDS or len(plain) < MIN_COMPOUND_PART:
+            return []
+        found = []
+        for scanned, (term, _info) in enumerate(self.reader.iter_prefix("words", plain)):
+            if scanned >= MAX_SCAN or len(found) >= MAX_EXPANSIONS:
+                break
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            rest = text[len(plain):]
+            if not rest:
+                continue
+            for link in COMPOUND_LINKS:
+                if rest.startswith(link):
+                    tail = rest[len(link):]
+                    if (len(tail) >= MIN_COMPOUND_REST and tail not in DERIVATIONAL_ENDINGS
+                            and self.reader.doc_frequency("words", tail) >= 2):
+                        found.append(text)
+                        break
+        return found
+
+    def word(self, node: Word) -> wq.Query | None:
+        tokens = words_of(node.text)
+        if not tokens:
+            return None
+        if len(tokens) > 1:  # KI-Ausrichtung, t.co: the parts side by side
+            return self.phrase(Phrase(" ".join(tokens)), highlight_stems=True)
+        token = tokens[0]
+        terms = query_terms(token)
+        self.result.highlight.update(terms)
+        self.result.scored = True
+        self.result.words.append(node)
+        options: list[wq.Query] = [wq.Term("words", term) for term in terms]
+        for person_id in sorted(self.speakers.match_words([fold(token)])):
+            options.append(wq.Term("speaker", person_id, boost=SPEAKER_BOOST))
+            self.result.speaker_ids.add(person_id)
+        if self.expanded < MAX_TOTAL_EXPANSIONS:
+            for compound in self.compounds(terms[0]):
+                options.append(wq.Term("words", compound, boost=COMPOUND_BOOST))
+                self.result.highlight.add(compound)
+                self.expanded += 1
+        return options[0] if len(options) == 1 else wq.Or(options)
+
+    def phrase(self, node: Phrase, highlight_stems: bool = False) -> wq.Query | None:
+        tokens = words_of(node.text)
+        if not tokens:
+            return None
+        if len(tokens) > MAX_PHRASE_WORDS:
+            self.notice(f"Only the first {MAX_PHRASE_WORDS} words of a phrase were used.")
+            tokens = tokens[:MAX_PHRASE_WORDS]
+        plain = [fold(token) for token in tokens]
+        self.result.highlight.update(plain)
+        self.result.scored = True
+        if len(plain) == 1:
+            return wq.Term("words", plain[0])
+        return wq.Phrase("words", plain)
+
+    def prefix(self, node: Prefix) -> wq.Query | None:
+        start = fold(node.text)
+        candidates = []
+        capped = False
+        for scanned, (term, info) in enumerate(self.reader.iter_prefix("words", start)):
+            if scanned >= MAX_SCAN:
+                capped = True
+                break
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            candidates.append((info.doc_frequency(), text))
+        room = max(0, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expanded))
+        if len(candidates) > room:
+            capped = True
+        chosen = [text for _count, text in sorted(candidates, reverse=True)[:room]]
+        self.expanded += len(chosen)
+        self.result.scored = True
+        if capped:
+            self.notice(f"'{node.text}*' matches too many words; only the {len(chosen)} most"
+                        " frequent were searched. Type more letters to narrow it.")
+        if not chosen:
+            return wq.NullQuery
+        self.result.highlight.update(chosen)
+        return wq.Or([wq.Term("words", text) for text in chosen])
+
+    def fuzzy(self, node: Fuzzy) -> wq.Query | None:
+        tokens = words_of(node.text)
+        if len(tokens) != 1:
+            return self.word(Word(node.text))
+        plain = fold(tokens[0])
+        distance = min(node.distance, 1 if len(plain) < 5 else 2)
+        if len(plain) < 3 or len(plain) > MAX_FUZZY_LENGTH:
+            if len(plain) > MAX_FUZZY_LENGTH:
+                self.notice(f"'{node.text}~': words this long are matched exactly.")
+            return self.word(Word(node.text))
+        room = max(0, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expanded))
+        found = []
+        for term in self.reader.terms_within("words", plain, distance, prefix=1):
+            if len(found) >= room:
+                self.notice(f"'{node.text}~' is close to too many words; only {room} were searched.")
+                break
+            found.append(term)
+        if plain not in found:
+            found.insert(0, plain)
+        self.expanded += len(found)
+        self.result.highlight.update(found)
+        self.result.scored = True
+        return wq.Or([wq.Term("words", term) for term in found])
+
+    # -- filters -----------------------------------------------------------
+    def speaker_filter(self, value: str) -> wq.Query:
+        person_ids = self.speakers.resolve(value)
+        if not person_ids:
+            person_ids = self.speakers.resolve_near(value)
+            if person_ids:
+                names = ", ".join(sorted(self.speakers.display(pid) for pid in person_ids))
+                self.notice(f"No speaker is called '{value}'; showing statements by {names}.")
+        if not person_ids:
+            self.notice(f"No speaker in the archive matches '{value}'.")
+            return wq.NullQuery
+        self.result.speaker_ids |= person_ids
+        return wq.Or([wq.Term("speaker", pid) for pid in sorted(person_ids)])
+
+    def date_filter(self, span: DateSpan) -> wq.Query:
+        terms = span_terms(span, self.years)
+        if not terms:
+            return wq.NullQuery
+        return wq.Or([wq.Term(name, value) for name, value in terms])
+
+    def filter(self, node: Filter) -> wq.Query | None:
+        name, value = node.name, node.value
+        if name == "speaker":
+            built = self.speaker_filter(value)
+        elif name == "lang":
+            code = LANGUAGE_ALIASES.get(value.lower(), value.lower().split("-")[0])
+            if not _LANG_CODE.match(code):
+                self.notice(f"'lang:{value}' is not a language code such as de or en; ignored.")
+                return None
+            built = wq.Term("lang", code)
+        elif name == "platform":
+            names = PLATFORM_ALIASES.get(value.lower(), (value.lower(),))
+            built = wq.Or([wq.Term("platform", platform) for platform in names])
+        elif name == "kind":
+            if value.lower() not in KINDS:
+                self.notice(f"'kind:{value}' is not a kind of statement ({', '.join(KINDS)}); ignored.")
+                return None
+            built = wq.Term("kind", value.lower())
+        elif name == "id":
+            try:
+                built = wq.Term("statement_id", normalise_citation_id(re.split(r"[@/]", value)[0]))
+            except InvalidCitationIdError as error:
+                self.notice(f"'id:{value}' is not a citation ID ({error}).")
+                return wq.NullQuery
+        else:
+            try:
+                if name == "range":
+                    span = span_between(value, node.end)
+                elif name == "from":
+                    span = span_from(value)
+                elif name == "to":
+                    span = span_to(value)
+                else:
+                    span = read_date_span(value)
+            except DateFilterError as error:
+                label = f"[{value} TO {node.end}]" if name == "range" else value
+                self.notice(f"'{'date' if name == 'range' else name}:{label}' was ignored: {error}.")
+                return None
+            built = self.date_filter(span)
+        return built if built is wq.NullQuery else wq.ConstantScoreQuery(built, 0.0)
+
+    # -- structure ---------------------------------------------------------
+    def node(self, node) -> wq.Query | None:
+        if isinstance(node, Word):
+            return self.word(node)
+        if isinstance(node, Phrase):
+            return self.phrase(node)
+        if isinstance(node, Prefix):
+            return self.prefix(node)
+        if isinstance(node, Fuzzy):
+            return self.fuzzy(node)
+        if isinstance(node, Filter):
+            return self.filter(node)
+        if isinstance(node, AnyOf):
+            options = []
+            for child in node.children:
+                if isinstance(child, Not):
+                    self.notice("An excluded word inside OR has no effect and was ignored.")
+                    continue
+                built = self.node(child)
+                if built is None:
+                    return None  # one side has no condition, so neither has the OR
+                if built is not wq.NullQuery:
+                    options.append(built)
+            if not options:
+                return wq.NullQuery
+            return options[0] if len(options) == 1 else wq.Or(options)
+        if isinstance(node, AllOf):
+            return self.conjunction(node.children)
+        if isinstance(node, Not):
+            return self.conjunction([node])
+        return None
+
+    def conjunction(self, children: list) -> wq.Query | None:
+        required, excluded = [], []
+        for child in children:
+            if isinstance(child, Not):
+                inner = child.child
+                if isinstance(inner, Not):  # NOT NOT x is x
+                    built = self.node(inner.child)
+                    if built is not None:
+                        required.append(built)
+                    continue
+                scored, highlight = self.result.scored, set(self.result.highlight)
+                words = list(self.result.words)
+                built = self.node(inner)
+                # what is excluded neither ranks, nor is highlighted, nor gets spelling help
+                self.result.scored, self.result.highlight, self.result.words = scored, highlight, words
+                if built is not None and built is not wq.NullQuery:
+                    excluded.append(built)
+                continue
+            built = self.node(child)
+            if built is not None:
+                required.append(built)
+        if any(part is wq.NullQuery for part in required):
+            return wq.NullQuery
+        if len(required) > 1:
+            positive = wq.And(required)
+        elif required:
+            positive = required[0]
+        else:
+            positive = None
+        if excluded:
+            negative = excluded[0] if len(excluded) == 1 else wq.Or(excluded)
+            return wq.AndNot(positive or wq.Every(), negative)
+        return positive
+
+    def phrase_bonus(self, parsed: ParsedQuery, built: wq.Query) -> wq.Query:
+        """Reward the query's plain words standing side by side in the text, in order."""
+        run = [child for child in parsed.root.children if isinstance(child, Word)]
+        plain = [fold(token) for child in run for token in words_of(child.text)]
+        if len(run) < 2 or len(plain) > MAX_PHRASE_WORDS:
+            return built
+        return wq.AndMaybe(built, wq.Phrase("words", plain, boost=PHRASE_BOOST))
+
+
+def build_query(parsed: ParsedQuery, reader: IndexReader, speakers: SpeakerDirectory,
+                years: list[int], filters: list[Filter]) -> BuiltQuery:
+    """The Whoosh query for a parsed query string plus the filter parameters."""
+    builder = QueryBuilder(reader, speakers, years)
+    main = builder.conjunction(parsed.root.children)
+    if main is not None and main is not wq.NullQuery and builder.result.scored:
+        main = builder.phrase_bonus(parsed, main)
+    parts = [] if main is None else [main]
+    for item in filters:
+        built = builder.filter(item)
+        if built is not None:
+            parts.append(built)
+    if any(part is wq.NullQuery for part in parts):
+        builder.result.query = wq.NullQuery
+    elif len(parts) > 1:
+        builder.result.query = wq.And(parts)
+    else:
+        builder.result.query = parts[0] if parts else None
+    return builder.result

@@ -1,0 +1,272 @@
+"""``search``: a query string and filters in, a SearchPage (IDs, total, snippets, facets,
+suggestion, notices) out.
+
+One new searcher per call, opened from the process's cached index; the archive decides
+what exists (a hit the archive no longer has, or has withdrawn, is left out) and supplies
+the text for the snippets. A query string never raises; only bad filter or paging
+parameters do, as SearchParameterError.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from archive.records import KINDS
+from archive.store import StatementNotFoundError, Store
+from index.analysis import fold, german_stem, query_terms, tokenize, words_of
+from index.columns import column_values, count_facets
+from index.date_filters import DateFilterError, read_date_span
+from index.directory import IndexUnavailableError, get_index_directory
+from index.query_builder import BuiltQuery, build_query
+from index.query_language import Filter, ParsedQuery, Word, parse_query
+from index.results import FACETS, SORTS, FacetValue, SearchHit, SearchPage, SearchParameterError
+from index.snippets import make_snippet
+from index.speakers import SpeakerDirectory, get_speaker_directory, name_words
+from index.spelling import correct_word
+
+MAX_PER_PAGE = 100
+MAX_RESULT_WINDOW = 10_000
+MAX_FACET_VALUES = 50
+SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
+LANGUAGE_LABELS = {"de": "German", "en": "English"}
+PLATFORM_LABELS = {"x": "X", "twitter": "Twitter"}
+_PARAMETER_TEXT = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+
+
+def _check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, page,
+                      per_page) -> list[Filter]:
+    """The filter parameters as filters; SearchParameterError naming the first bad one."""
+    if sort not in SORTS:
+        raise SearchParameterError("sort", f"must be one of {', '.join(SORTS)}")
+    if not isinstance(page, int) or isinstance(page, bool) or page < 1:
+        raise SearchParameterError("page", "must be a whole number from 1")
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= MAX_PER_PAGE:
+        raise SearchParameterError("per_page", f"must be a whole number from 1 to {MAX_PER_PAGE}")
+    if (page - 1) * per_page >= MAX_RESULT_WINDOW:
+        raise SearchParameterError("page", f"only the first {MAX_RESULT_WINDOW:,} results can be"
+                                           " paged through; narrow the search")
+    filters = []
+    for name, value in (("speaker", speaker), ("lang", lang), ("platform", platform),
+                        ("kind", kind), ("date_from", date_from), ("date_to", date_to)):
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or not _PARAMETER_TEXT.match(value):
+            raise SearchParameterError(name, "must be a short text without control characters")
+        value = value.strip()
+        if name == "lang" and not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", value):
+            raise SearchParameterError("lang", f"{value[:20]!r} is not a language tag such as de or en")
+        if name == "kind" and value.lower() not in KINDS:
+            raise SearchParameterError("kind", f"must be one of {', '.join(KINDS)}")
+        if name in ("date_from", "date_to"):
+            try:
+                read_date_span(value)
+            except DateFilterError as error:
+                raise SearchParameterError(name, str(error)) from None
+            filters.append(Filter("from" if name == "date_from" else "to", value))
+            continue
+        filters.append(Filter(name, value))
+    return filters
+
+
+def _years(searcher: Searcher) -> list[int]:
+    years = []
+    for term in searcher.reader().lexicon("year"):
+        text = term.decode("ascii") if isinstance(term, bytes) else term
+        if text.isdigit():
+            years.append(int(text))
+    return sorted(years)
+
+
+def _speakers(store: Store, searcher: Searcher, stamp: tuple) -> SpeakerDirectory:
+    person_ids = [term.decode("utf-8") if isinstance(term, bytes) else term
+                  for term in searcher.reader().lexicon("speaker")]
+    return get_speaker_directory(store, person_ids, stamp)
+
+
+def _matching(searcher: Searcher, built: BuiltQuery) -> list[tuple[Searcher, int, list[int]]]:
+    """(leaf searcher, offset, matching local document numbers) for every segment."""
+    found = []
+    whole = built.query if built.query is not None else wq.Every()
+    for leaf, offset in searcher.leaf_searchers():
+        if whole is wq.NullQuery:
+            found.append((leaf, offset, []))
+            continue
+        matcher = whole.matcher(leaf, leaf.boolean_context())
+        docnums = list(matcher.all_ids()) if matcher.is_active() else []
+        found.append((leaf, offset, docnums))
+    return found
+
+
+def _ranked(searcher: Searcher, built: BuiltQuery, matching, sort: str,
+            limit: int) -> list[tuple[int, float]]:
+    """(global document number, score) of the first ``limit`` hits in the chosen order."""
+    if sort == "relevance" and built.scored:
+        results = searcher.search(built.query, limit=limit, terms=False)
+        return [(hit.docnum, hit.score) for hit in results]
+    order = "oldest" if sort == "oldest" else "newest"
+    best: list[tuple[bytes, int]] = []
+    for leaf, offset, docnums in matching:
+        if not docnums:
+            continue
+        keys = column_values(leaf.reader(), order)
+        pick = heapq.nsmallest if order == "oldest" else heapq.nlargest
+        best.extend((keys[docnum], offset + docnum) for docnum in pick(limit, docnums, key=keys.__getitem__))
+    best.sort(reverse=order == "newest")
+    return [(docnum, 0.0) for _key, docnum in best[:limit]]
+
+
+def _facets(matching, speakers: SpeakerDirectory) -> dict[str, list[FacetValue]]:
+    counts = count_facets([(leaf.reader(), docnums) for leaf, _offset, docnums in matching])
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACETS:
+        counter: Counter = counts.get(name, Counter())
+        values = []
+        for raw, count in counter.items():
+            value = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+            if not value:
+                continue
+            if name == "speaker":
+                label = speakers.display(value)
+            elif name == "lang":
+                label = LANGUAGE_LABELS.get(value, value)
+            elif name == "platform":
+                label = PLATFORM_LABELS.get(value, value)
+            else:
+                label = value
+            values.append(FacetValue(value, label, count))
+        if name == "year":
+            values.sort(key=lambda item: item.value, reverse=True)
+        else:
+            values.sort(key=lambda item: (-item.count, item.label.lower(), item.value))
+        facets[name] = values[:MAX_FACET_VALUES]
+    return facets
+
+
+def _surface_form(store: Store, searcher: Searcher, term: str, fallback: str) -> str:
+    """How a corrected word is written in the archive (its folded form has no umlauts)."""
+    results = searcher.search(wq.Term("words", term), limit=1, terms=False)
+    if results.is_empty():
+        return fallback
+    statement_id = searcher.reader().column_reader("statement_id")[results[0].docnum]
+    statement_id = statement_id.decode("ascii") if isinstance(statement_id, bytes) else statement_id
+    try:
+        text = store.get_statement(statement_id).text
+    except StatementNotFoundError:
+        return fallback
+    for word, _start, _end in tokenize(text):
+        plain = fold(word)
+        if plain == term or german_stem(plain) == term:
+            return word
+    return fallback
+
+
+def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: BuiltQuery,
+             speakers: SpeakerDirectory) -> str | None:
+    """The query with unknown words replaced by the closest known ones, or None."""
+    reader = searcher.reader()
+    extra: dict[str, int] = {}
+    for person in speakers.people.values():
+        for word in name_words(person):
+            extra[word] = 1_000_000  # a speaker's name is worth suggesting
+    replacements: list[tuple[Word, str]] = []
+    for node in built.words:
+        tokens = words_of(node.text)
+        if len(tokens) != 1 or node.end <= node.start:
+            continue
+        plain = fold(tokens[0])
+        if plain in extra or any(reader.doc_frequency("words", term) > 0
+                                 for term in query_terms(tokens[0])):
+            continue
+        corrected = correct_word(reader, plain, extra)
+        if corrected is None:
+            continue
+        if corrected in extra:
+            person = next(p for p in speakers.people.values() if corrected in name_words(p))
+            shown = next((word for word in words_of(" ".join([person.name, *person.aliases,
+                                                               *person.handles]))
+                          if fold(word) == corrected), corrected)
+        else:
+            shown = _surface_form(store, searcher, corrected, corrected)
+        replacements.append((node, shown))
+    if not replacements:
+        return None
+    text = parsed.text
+    for node, shown in sorted(replacements, key=lambda item: item[0].start, reverse=True):
+        text = text[:node.start] + shown + text[node.end:]
+    return text if text != parsed.text else None
+
+
+def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: str, page: int,
+         per_page: int, allow_retry_with_suggestion: bool = True) -> SearchPage:
+    result = SearchPage(query=query, total=0, page=page, per_page=per_page, sort=sort)
+    directory = get_index_directory(data_dir)
+    parsed = parse_query(query)
+    result.notices.extend(parsed.notices)
+    live = directory.live_generation()
+    if live is None:
+        result.notices.append("The search index is being built; please try again in a moment.")
+        return result
+    generation, ix = live
+    with ix.searcher() as searcher:
+        stamp = (str(generation), searcher.reader().generation())
+        speakers = _speakers(store, searcher, stamp)
+        built = build_query(parsed, searcher.reader(), speakers, _years(searcher), filters)
+        for notice in built.notices:
+            if notice not in result.notices:
+                result.notices.append(notice)
+        matching = _matching(searcher, built)
+        result.total = sum(len(docnums) for _leaf, _offset, docnums in matching)
+        result.facets = _facets(matching, speakers)
+        if result.total < SUGGEST_BELOW and built.words:
+            result.suggestion = _suggest(store, searcher, parsed, built, speakers)
+        if result.total == 0 and result.suggestion and allow_retry_with_suggestion:
+            retried = _run(result.suggestion, store, data_dir, filters, sort, page, per_page, False)
+            if retried.total:
+                retried.query = query
+                retried.suggestion = result.suggestion
+                retried.notices.insert(0, f"No statements match {query.strip()!r}; showing results"
+                                          f" for {result.suggestion!r}.")
+                return retried
+        start = (page - 1) * per_page
+        ranked = _ranked(searcher, built, matching, sort, start + per_page)[start:]
+        ids = searcher.reader().column_reader("statement_id")
+        for docnum, score in ranked:
+            raw = ids[docnum]
+            statement_id = raw.decode("ascii") if isinstance(raw, bytes) else raw
+            try:
+                statement = store.get_statement(statement_id)
+            except StatementNotFoundError:
+                continue  # the index ranks; the archive decides what exists
+            if statement.is_withdrawn:
+                continue
+            snippet, snippet_start, snippet_end = make_snippet(statement.text, built.highlight)
+            result.hits.append(SearchHit(statement_id, round(float(score), 4), snippet,
+                                         snippet_start, snippet_end))
+    return result
+
+
+def search(query: str, *, store: Store, data_dir: Path, speaker: str | None = None,
+           lang: str | None = None, platform: str | None = None, kind: str | None = None,
+           date_from: str | None = None, date_to: str | None = None, sort: str = "relevance",
+           page: int = 1, per_page: int = 20) -> SearchPage:
+    """Search the archive's index.
+
+    Words must all match (see index.query_language for the whole language). An empty
+    query lists the statements that pass the filters — with no filters, every statement —
+    newest first unless ``sort`` says oldest. Raises SearchParameterError for a bad filter
+    or paging parameter; never for anything in ``query``.
+    """
+    filters = _check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, page,
+                                per_page)
+    query = query if isinstance(query, str) else ""
+    try:
+        return _run(query, store, Path(data_dir), filters, sort, page, per_page)
+    except (OSError, IndexUnavailableError):
+        # a rebuild switched generations while this search was opening files: once more
+        return _run(query, store, Path(data_dir), filters, sort, page, per_page)
