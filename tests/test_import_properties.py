@@ -8,7 +8,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from archive.export import EXPORT_FORMAT
@@ -125,6 +125,11 @@ valid_tweets = st.fixed_dictionaries({
 
 
 @SETTINGS
+@example([{"tweet": {"id_str": "1", "full_text": "a", "edit_info": {"initial": {"editTweetIds": 5}}}},
+          {"id_str": "2", "full_text": "b",
+           "edit_info": {"edit": {"editControlInitial": {"editTweetIds": 7}}}},
+          {"tweet": {"id_str": {"x": 1}, "full_text": ["a"], "entities": {"urls": [5, {"url": 3}]}}}],
+         "tweets")
 @given(st.lists(st.one_of(valid_tweets.map(lambda t: {"tweet": t}), valid_tweets,
                           tweets.map(lambda t: {"tweet": t}), tweets, json_values), max_size=8),
        st.sampled_from(["tweets", "tweet", "like"]))
@@ -165,6 +170,10 @@ field_values = st.one_of(json_values, st.text(max_size=10))
     "statement_id": st.one_of(st.sampled_from(["EGYN-534B", "egyn534b", "EGYN-534C"]), field_values),
     "status": st.one_of(st.sampled_from(["active", "withdrawn"]), field_values),
     "created_at": field_values, "revisions": st.one_of(revisions, json_values)})), max_size=6))
+@example([{"record": "person", "person_id": "a", "name": 5},
+          {"record": "source", "source_id": "s", "title": 7},
+          {"record": "statement", "statement_id": "EGYN-534B", "status": "active", "created_at": "x",
+           "revisions": [{"revision": "abc", "content": [1, 2], "text_sha256": "", "reason": "r"}]}])
 def test_verbatim_records(records_list):
     lines = [json.dumps({"format": EXPORT_FORMAT, "version": 1})] + [json.dumps(r) for r in records_list]
     for skip in (False, True):

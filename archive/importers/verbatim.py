@@ -58,10 +58,12 @@ def _read_statement(data: dict) -> Statement:
                          str(data.get("withdrawn_at") or ""))
     except KeyError as error:
         raise InvalidRecordError(f"missing field {error}") from None
-    except (TypeError, AttributeError) as error:
-        raise InvalidRecordError(f"malformed statement ({error})") from None
     except InvalidCitationIdError as error:
         raise InvalidRecordError(f"statement_id: {error}") from None
+    except (TypeError, AttributeError, ValueError) as error:
+        if isinstance(error, InvalidRecordError | InvalidDateError):
+            raise
+        raise InvalidRecordError(f"malformed statement ({error})") from None
 
 
 def parse_verbatim(path: Path, options: ImportOptions,
@@ -118,8 +120,11 @@ def parse_verbatim(path: Path, options: ImportOptions,
                 parsed.statement_locations.append(location)
             else:
                 raise InvalidRecordError(f"unknown record type {record!r}")
-        except (InvalidRecordError, InvalidDateError, KeyError, TypeError) as error:
-            parsed.problems.append(RecordProblem(location, str(error), text))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            # Person/Source/StatementContent validate values assumed to be text; any
+            # value of the wrong JSON type ends up here as a record problem.
+            reason = str(error) if isinstance(error, ValueError) else f"malformed record ({error})"
+            parsed.problems.append(RecordProblem(location, reason, text))
     if not header_seen:
         raise ImportFileError(f"{path.name}: the file is empty")
     return parsed

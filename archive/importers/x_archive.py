@@ -154,6 +154,10 @@ def read_account(bundle: _Bundle) -> Person | None:
                   description=description)
 
 
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _text(value: object) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
@@ -187,10 +191,10 @@ def _edit_chain(tweet: dict) -> tuple[str, list[str]]:
     if isinstance(info.get("edit"), dict):
         edit = info["edit"]
         control = edit.get("editControlInitial") if isinstance(edit.get("editControlInitial"), dict) else {}
-        chain = [_text(item) for item in control.get("editTweetIds") or [] if item]
+        chain = [_text(item) for item in _list(control.get("editTweetIds")) if item]
         return _text(edit.get("initialTweetId")) or (chain[0] if chain else own), chain
     if isinstance(info.get("initial"), dict):
-        chain = [_text(item) for item in info["initial"].get("editTweetIds") or [] if item]
+        chain = [_text(item) for item in _list(info["initial"].get("editTweetIds")) if item]
         return own, chain
     return own, [own]
 
