@@ -198,3 +198,17 @@ def find_index_drift(store: Store, data_dir: Path | None = None) -> list[str]:
             problems.append(f"index: {statement_id} is indexed with an old text"
                             f" (hash {found[statement_id][:12]}…, archive {expected[statement_id][:12]}…)")
     return problems
+
+
+def prepare_index(data_dir: Path, *, lock_timeout: float = 5.0) -> None:
+    """At start: build the index if there is none (an existing archive works at once), or
+    apply changes it missed. If another process is writing the index, leave it to them."""
+    from archive.lifecycle import is_initialised, open_store
+
+    if not is_initialised(data_dir):
+        return
+    with open_store(data_dir, readonly=True) as store:
+        try:
+            sync_index(store, data_dir, lock_timeout=lock_timeout)
+        except IndexLockTimeoutError:
+            log.info("search index busy at start; the writing process keeps it current")
