@@ -8,6 +8,7 @@ from flask import Flask
 
 from archive.data_dir import resolve_data_dir
 from archive.lifecycle import init_archive, is_initialised
+from index import prepare_index
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,10 +33,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     data_dir = resolve_data_dir(app.config["DATA_DIR"])
     if app.config["LOAD_SEED"] and not is_initialised(data_dir):
         init_archive(data_dir)
+    prepare_index(data_dir)  # a first start, or an archive without an index, gets one built
 
-    from web import commands, pages, resources
+    from web import api, commands, errors, headers, pages, resources
 
     resources.init_app(app)
     commands.init_app(app)
+    errors.init_app(app)
+    headers.init_app(app)
+    api.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
     return app

@@ -19,12 +19,19 @@ from archive.integrity import verify_archive
 from archive.lifecycle import init_archive, open_store
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
+from index import attach_index, find_index_drift, rebuild
 from web.resources import get_data_dir
 
 
 def open_writable_store():
     """The store for a command that writes: the search index follows every commit."""
-    return open_store(get_data_dir())
+    store = open_store(get_data_dir())
+    try:
+        attach_index(store, get_data_dir())
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 @click.command("init")
@@ -32,6 +39,8 @@ def open_writable_store():
 def init_command() -> None:
     """Create the data directory and load the seed collection."""
     report = init_archive(get_data_dir())
+    with open_writable_store():  # builds the search index, or brings it up to date
+        pass
     click.echo(f"Archive ready in {get_data_dir()}: seed statements added {report.added},"
                f" already present {report.unchanged}.")
 
@@ -59,12 +68,14 @@ def verify_command() -> None:
     """Re-hash every stored revision and check links; exit 1 on any problem."""
     with open_store(get_data_dir()) as store:
         problems = verify_archive(store)
+        problems += find_index_drift(store, get_data_dir())
         count = store.count_statements(include_withdrawn=True)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in {count} statements")
-    click.echo(f"OK: {count} statements, every revision matches its hash.")
+    click.echo(f"OK: {count} statements, every revision matches its hash;"
+               " the search index matches the archive.")
 
 
 @click.command("import")
@@ -134,6 +145,16 @@ def export_command(output: Path | None) -> None:
                f" {counts['sources']} sources to {output}.", err=True)
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the archive (searches keep working meanwhile)."""
+    with open_store(get_data_dir()) as store:
+        count = rebuild(store, get_data_dir())
+    click.echo(f"Search index rebuilt: {count} statements.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_command, show_command, verify_command, import_command, export_command):
+    for command in (init_command, show_command, verify_command, import_command, export_command,
+                    reindex_command):
         app.cli.add_command(command)
