@@ -1,0 +1,56 @@
+"""German and English analysis: folding, stemming, and the terms a text and a query produce."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.analysis import document_terms, fold, german_stem, query_terms
+
+
+@pytest.mark.parametrize("spellings", [
+    ("Führungskräfte", "Fuhrungskrafte", "Fuehrungskraefte", "FÜHRUNGSKRÄFTE"),
+    ("Straße", "Strasse", "STRASSE"),
+    ("Café", "Cafe"),
+    ("Überlegungen", "Uberlegungen", "Ueberlegungen"),
+    ("Grüße", "Grusse", "Gruesse"),
+])
+def test_spellings_with_and_without_umlauts_fold_to_one_form(spellings):
+    assert len({fold(word) for word in spellings}) == 1
+
+
+def test_sharp_s_becomes_ss_not_s():
+    # a generic accent map turns ß into s, which would make Straße meet "Strase"
+    assert fold("Straße") == "strasse"
+
+
+@pytest.mark.parametrize("word", ["neue", "Frauen", "Steuer", "Feuer", "Quelle", "bauen"])
+def test_ae_oe_ue_after_a_vowel_or_q_stay_as_they_are(word):
+    assert fold(word) == word.lower()
+
+
+@pytest.mark.parametrize("forms", [
+    ("Freund", "Freunde", "Freundes"),
+    ("verlasse", "verlassen"),
+    ("Kollege", "Kollegen"),
+    ("künstliche", "künstlichen", "kuenstlichen"),
+])
+def test_german_inflections_share_a_stem(forms):
+    assert len({german_stem(fold(word)) for word in forms}) == 1
+
+
+def test_light_german_stemmer_keeps_derivations_apart():
+    # Snowball's step 3 reduces Sicherheit to "sich" (the pronoun); the light stemmer does not
+    assert german_stem("sicherheit") == "sicherheit"
+    assert german_stem(fold("Ausrichtung")) != german_stem(fold("ausrichten"))
+
+
+def test_a_query_word_meets_the_stems_of_both_languages():
+    assert {"running", "run"} <= set(query_terms("running"))
+    assert "freund" in query_terms("Freunde")
+
+
+def test_document_terms_put_stems_beside_the_plain_form():
+    terms = document_terms("Meine Freunde", "de")
+    assert terms == ["meine", "+mein", "freunde", "+freund"]
+    # English text gets English stems only
+    assert document_terms("running dogs", "en") == ["running", "+run", "dogs", "+dog"]
