@@ -114,8 +114,9 @@ class IndexDirectory:
 
     # -- writing ---------------------------------------------------------
     @contextmanager
-    def write_lock(self, timeout: float = WRITE_LOCK_TIMEOUT) -> Iterator[None]:
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
         """Exclusive right to write the index, across processes; released if the process dies."""
+        timeout = WRITE_LOCK_TIMEOUT if timeout is None else timeout
         self.root.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self.root / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
         try:

@@ -127,8 +127,7 @@ def sync_index(store: Store, data_dir: Path | None = None, extra: Iterable[str] 
     """Bring the index up to the archive: build it if there is none, else index every
     change it has not applied yet. Returns the number of statements (re)indexed."""
     directory = get_index_directory(data_dir or data_dir_of(store))
-    timeout = {} if lock_timeout is None else {"timeout": lock_timeout}
-    with directory.write_lock(**timeout):
+    with directory.write_lock(lock_timeout):
         live = directory.live_generation()
         if live is None:
             return _rebuild_locked(directory, store)
