@@ -321,15 +321,17 @@ class _Parser:
                 return None
             child = self.unary(depth)
             return None if child is None else Not(child)
+        while token is not None and token.kind == "(" and depth >= MAX_DEPTH:
+            self.take()
+            if not self.depth_notice:
+                self.depth_notice = True
+                self.notices.append(f"Brackets nested deeper than {MAX_DEPTH} levels were flattened.")
+            self.flattened += 1
+            token = self.peek()
+        if token is None:
+            return None
         if token.kind == "(":
             self.take()
-            if depth >= MAX_DEPTH:
-                if not self.depth_notice:
-                    self.depth_notice = True
-                    self.notices.append(f"Brackets nested deeper than {MAX_DEPTH} levels were"
-                                        " flattened.")
-                self.flattened += 1
-                return self.unary(depth)
             children = self.sequence(depth + 1, True)
             if not children:
                 return None
