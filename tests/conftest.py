@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -9,7 +18,8 @@ import pytest
 from archive.lifecycle import init_archive, open_store
 from web import create_app
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT_ROOT.parent / "shared"
 SEED_ARTICLE = SHARED / "seeds" / "000_9b6b4eaa2eaf404f.txt"
 CORPORA = SHARED / "corpora"
 
@@ -47,3 +57,80 @@ def empty_store(tmp_path: Path):
     """A migrated store with nothing in it."""
     with open_store(tmp_path / "empty") as opened:
         yield opened
+
+
+# -- a real server and a real browser -----------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_server(data_dir: Path, threads: int = 4):
+    """The app under waitress (the production server) on a free loopback port."""
+    port = free_port()
+    env = dict(os.environ, VERBATIM_DATA_DIR=str(data_dir))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
+         "--call", "web:create_app"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base_url + "/api/speakers", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode(errors="replace")
+                    raise RuntimeError(f"server did not start:\n{output[-3000:]}") from None
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("live") / "data") as base_url:
+        yield base_url
+
+
+def chromium_paths() -> tuple[str, str] | None:
+    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through chromedriver; skipped where it is not installed,
+    except under CI, where its absence is a failure."""
+    paths = chromium_paths()
+    if paths is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromedriver are required in CI (.ci/run installs them)")
+        pytest.skip("Debian's chromium and chromium-driver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = paths[0]
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=de-DE"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='verbatim-chromium-')}")
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=paths[1]))
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()

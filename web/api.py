@@ -1,0 +1,162 @@
+"""The JSON API under ``/api/``: search, statements, citations, speakers, the OpenAPI file.
+
+Every error answers with the shape in web/errors.py; every payload comes from
+web/payloads.py, so the HTML pages' ``.json`` twins answer the same.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, Response, jsonify, request, stream_with_context
+
+from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
+from archive.cite import CITATION_STYLES, format_citation
+from archive.export import iter_statements_csv, iter_statements_jsonl
+from archive.store import PersonNotFoundError
+from web.errors import ApiError
+from web.lookup import find_statement, gone
+from web.payloads import (
+    build_search_payload,
+    build_speaker_payload,
+    build_statement_payload,
+    permalink,
+)
+from web.resources import get_store
+from web.search_request import iter_search_statements, run_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+OPENAPI_FILE = Path(__file__).parent / "openapi.json"
+STATEMENT_MAX_AGE = 300
+
+
+@bp.get("/search")
+def search():
+    page, statements = run_search(request.args)
+    return jsonify(build_search_payload(page, statements))
+
+
+def stream_search(lines, mimetype: str, extension: str) -> Response:
+    """Every result of the search, streamed as it is read: no row cap, bounded memory."""
+    statements = iter_search_statements(request.args)
+    first = next(statements, None)  # runs the search now, so a bad parameter is still a 400
+
+    def chained():
+        if first is not None:
+            yield first
+        yield from statements
+
+    response = Response(stream_with_context(lines(chained())), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="verbatim-search.{extension}"'
+    return response
+
+
+@bp.get("/search.csv")
+def search_csv():
+    return stream_search(iter_statements_csv, "text/csv", "csv")
+
+
+@bp.get("/search.jsonl")
+def search_jsonl():
+    return stream_search(iter_statements_jsonl, "application/x-ndjson", "jsonl")
+
+
+def cacheable(response: Response, etag: str) -> Response:
+    """Statements change only by revision or withdrawal, which changes the ETag."""
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = STATEMENT_MAX_AGE
+    return response.make_conditional(request)
+
+
+def statement_etag(lookup) -> str:
+    statement = lookup.statement
+    return f"{lookup.canonical}-r{statement.revisions[-1].revision}-{statement.status}"
+
+
+def statement_json(reference: str) -> Response:
+    lookup = find_statement(reference)
+    if lookup.statement.is_withdrawn:
+        raise gone(lookup)
+    payload = build_statement_payload(lookup.statement, get_store())
+    if lookup.ref.paragraph is not None:
+        payload["locator"] = lookup.ref.locator
+    return cacheable(jsonify(payload), statement_etag(lookup))
+
+
+@bp.get("/statements/<reference>")
+def statement(reference: str):
+    return statement_json(reference)
+
+
+def build_citation(lookup, style: str, locator: str = ""):
+    store = get_store()
+    statement = lookup.statement
+    ref = lookup.ref
+    if locator:
+        try:
+            ref = parse_citation_ref(f"{ref.statement_id}/{locator}")
+        except InvalidCitationIdError as error:
+            raise ApiError(400, f"Parameter 'locator': {error}") from None
+    source = None
+    if statement.content.sources:
+        source = store.get_source(statement.content.sources[0].source_id)
+    try:
+        return format_citation(style, statement, permalink=permalink(statement.statement_id, ref.locator),
+                               accessed=date.today(), locator=ref if ref.locator else None,
+                               source=source)
+    except ValueError as error:
+        raise ApiError(400, f"Parameter 'locator': {error}") from None
+
+
+@bp.get("/statements/<reference>/citation")
+def citation(reference: str):
+    style = request.args.get("style") or "apa"
+    if style not in CITATION_STYLES:
+        raise ApiError(400, f"Parameter 'style' must be one of {', '.join(CITATION_STYLES)}, "
+                            f"not {style[:30]!r}.")
+    lookup = find_statement(reference)
+    if lookup.statement.is_withdrawn:
+        raise gone(lookup)
+    text = build_citation(lookup, style, request.args.get("locator", "").strip())
+    payload = {"statement_id": lookup.statement.statement_id, "style": style, "citation": text}
+    return cacheable(jsonify(payload), f"{statement_etag(lookup)}-{style}-{date.today()}")
+
+
+@bp.get("/speakers")
+def speakers():
+    return jsonify({"speakers": [build_speaker_payload(person, count)
+                                 for person, count in get_store().list_people()]})
+
+
+def speaker_json(person_id: str) -> Response:
+    store = get_store()
+    try:
+        person = store.get_person(person_id)
+    except PersonNotFoundError:
+        raise ApiError(404, f"No speaker {person_id[:60]!r}.") from None
+    statements = [s for s in store.statements_by_person(person_id) if not s.is_withdrawn]
+    return jsonify(build_speaker_payload(person, len(statements), statements))
+
+
+@bp.get("/speakers/<person_id>")
+def speaker(person_id: str):
+    return speaker_json(person_id)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    spec = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": request.host_url.rstrip("/")}]
+    return jsonify(spec)
+
+
+def init_app(app) -> None:
+    @app.after_request
+    def allow_cross_origin_reads(response: Response) -> Response:
+        if request.path.startswith("/api/") and request.method in ("GET", "HEAD", "OPTIONS"):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = "ETag"
+        return response

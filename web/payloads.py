@@ -1,0 +1,92 @@
+"""The JSON shapes of the API, defined once: a search page, a statement, a speaker.
+
+HTML pages render from the same objects, and their ``.json`` twins answer
+with exactly these payloads, so the two can be compared key by key.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from archive.records import Person, Statement
+from archive.store import Store
+from index.results import FACETS, SearchPage
+
+
+def permalink(statement_id: str, locator: str = "") -> str:
+    reference = f"{statement_id}/{locator}" if locator else statement_id
+    return url_for("pages.statement", reference=reference, _external=True)
+
+
+def speaker_brief(person: Person) -> dict:
+    return {"person_id": person.person_id, "name": person.name, "handles": list(person.handles),
+            "unnamed": person.unnamed}
+
+
+def build_result_item(statement: Statement, snippet_html: str) -> dict:
+    content = statement.content
+    return {
+        "statement_id": statement.statement_id,
+        "url": permalink(statement.statement_id),
+        "speaker": speaker_brief(statement.speaker),
+        "posted_at": content.posted_at.value or None,
+        "date_precision": content.posted_at.precision,
+        "date_display": content.posted_at.describe(),
+        "lang": content.lang,
+        "kind": content.kind,
+        "platform": content.platform or None,
+        "platform_id": content.platform_id or None,
+        "original_url": content.url or None,
+        "text": statement.text,
+        "snippet_html": snippet_html,
+    }
+
+
+def build_search_payload(page: SearchPage, statements: dict[str, Statement]) -> dict:
+    return {
+        "query": page.query,
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "sort": page.sort,
+        "results": [build_result_item(statements[hit.statement_id], hit.snippet_html)
+                    for hit in page.hits if hit.statement_id in statements],
+        "facets": {name: [{"value": f.value, "label": f.label, "count": f.count}
+                          for f in page.facets.get(name, [])] for name in FACETS},
+        "suggestion": page.suggestion,
+        "notices": list(page.notices),
+    }
+
+
+def build_statement_payload(statement: Statement, store: Store) -> dict:
+    """The full record: every field, the revision history, hash, links and sources."""
+    record = statement.to_dict()
+    record["revision_url"] = permalink(f"{statement.statement_id}@{statement.revision.revision}")
+    record["date_display"] = statement.content.posted_at.describe()
+    record["paragraphs"] = statement.paragraphs()
+    sources = []
+    for ref in statement.content.sources:
+        source = store.get_source(ref.source_id)
+        sources.append({**ref.to_dict(), **(source.to_dict() if source else {})})
+    record["sources"] = sources
+    for name in ("in_reply_to", "reported_by", "translation_of"):
+        record[name] = record[name] or None
+        record[f"{name}_url"] = permalink(record[name]) if record[name] else None
+    for name in ("translation_of", "translation_note", "date_note", "platform", "platform_id",
+                 "venue", "in_reply_to_external", "display_text", "original_lang"):
+        if name in record and record[name] == "":
+            record[name] = None
+    record["original_url"] = statement.content.url or None
+    record["url"] = permalink(statement.statement_id)  # the API's "url" is always the permalink
+    return record
+
+
+def build_speaker_payload(person: Person, statement_count: int | None = None,
+                          statements: list[Statement] | None = None) -> dict:
+    payload = person.to_dict() | {
+        "url": url_for("pages.speaker", person_id=person.person_id, _external=True)}
+    if statement_count is not None:
+        payload["statement_count"] = statement_count
+    if statements is not None:
+        payload["statements"] = [build_result_item(s, "") | {"status": s.status} for s in statements]
+    return payload

@@ -1,0 +1,86 @@
+"""A search request: reading its parameters and running it, shared by the page and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import index
+from archive.records import Statement
+from archive.store import StatementNotFoundError
+from index.results import SORTS, SearchPage, SearchParameterError
+from web.errors import ApiError
+from web.resources import get_data_dir, get_store
+
+MAX_PER_PAGE = 100
+MAX_QUERY_LENGTH = 10_000
+FILTERS = ("speaker", "lang", "platform", "kind", "from", "to")
+
+
+def read_int(args: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"Parameter '{name}' must be a whole number, not {raw[:20]!r}.") from None
+    if value < low or (high is not None and value > high):
+        limit = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise ApiError(400, f"Parameter '{name}' must be {limit}, not {value}.")
+    return value
+
+
+def read_search_args(args: Mapping[str, str]) -> dict:
+    """Keyword arguments for ``index.search`` (minus store and data_dir); ApiError 400 naming
+    the parameter at fault."""
+    query = args.get("q", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ApiError(400, f"Parameter 'q' is longer than {MAX_QUERY_LENGTH} characters.")
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise ApiError(400, f"Parameter 'sort' must be one of {', '.join(SORTS)}, not {sort[:20]!r}.")
+    values = {name: (args.get(name) or "").strip() or None for name in FILTERS}
+    return {
+        "query": query,
+        "speaker": values["speaker"], "lang": values["lang"], "platform": values["platform"],
+        "kind": values["kind"], "date_from": values["from"], "date_to": values["to"],
+        "sort": sort,
+        "page": read_int(args, "page", 1, 1, 10_000),
+        "per_page": read_int(args, "per_page", 20, 1, MAX_PER_PAGE),
+    }
+
+
+def iter_search_statements(args: Mapping[str, str]) -> Iterator[Statement]:
+    """Every statement the search finds, in result order, page by page."""
+    params = dict(args)
+    params["per_page"] = str(MAX_PER_PAGE)
+    number = 1
+    while True:
+        params["page"] = str(number)
+        page, statements = run_search(params)
+        for hit in page.hits:
+            if hit.statement_id in statements:
+                yield statements[hit.statement_id]
+        if number * page.per_page >= page.total or not page.hits:
+            return
+        number += 1
+
+
+def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement]]:
+    """Search the index and load the hits' statements from the archive, in hit order."""
+    params = read_search_args(args)
+    store = get_store()
+    try:
+        page = index.search(store=store, data_dir=get_data_dir(), **params)
+    except SearchParameterError as error:
+        name = {"date_from": "from", "date_to": "to"}.get(error.parameter, error.parameter)
+        raise ApiError(400, f"Parameter '{name}': {error.message}") from None
+    statements = {}
+    for hit in page.hits:
+        try:
+            statement = store.get_statement(hit.statement_id)
+        except StatementNotFoundError:
+            continue  # the index ranks; the archive decides what exists
+        if not statement.is_withdrawn:
+            statements[hit.statement_id] = statement
+    return page, statements
