@@ -80,12 +80,13 @@ class QueryBuilder:
         return ("words", term) in self.reader
 
     def compounds(self, plain: str) -> list[str]:
-        """Known words that are ``plain`` + a link + another known word (German compounds)."""
+        """Known words that are ``plain`` + a link + another known word (German compounds),
+        the most frequent first."""
         if not COMPOUNDS or len(plain) < MIN_COMPOUND_PART:
             return []
         found = []
-        for scanned, (term, _info) in enumerate(self.reader.iter_prefix("words", plain)):
-            if scanned >= MAX_SCAN or len(found) >= MAX_EXPANSIONS:
+        for scanned, (term, info) in enumerate(self.reader.iter_prefix("words", plain)):
+            if scanned >= MAX_SCAN:
                 break
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             rest = text[len(plain):]
@@ -96,9 +97,9 @@ class QueryBuilder:
                     tail = rest[len(link):]
                     if (len(tail) >= MIN_COMPOUND_REST and tail not in DERIVATIONAL_ENDINGS
                             and self.reader.doc_frequency("words", tail) >= 2):
-                        found.append(text)
+                        found.append((info.doc_frequency(), text))
                         break
-        return found
+        return [text for _count, text in sorted(found, reverse=True)[:MAX_EXPANSIONS]]
 
     def word(self, node: Word) -> wq.Query | None:
         tokens = words_of(node.text)
@@ -116,10 +117,14 @@ class QueryBuilder:
             options.append(wq.Term("speaker", person_id, boost=SPEAKER_BOOST))
             self.result.speaker_ids.add(person_id)
         if self.expanded < MAX_TOTAL_EXPANSIONS:
-            for compound in self.compounds(terms[0]):
-                options.append(wq.Term("words", compound, boost=COMPOUND_BOOST))
-                self.result.highlight.add(compound)
-                self.expanded += 1
+            compounds = self.compounds(terms[0])
+            if compounds:
+                # German compounds only: in English text the same rule finds "household" for "house"
+                options.append(wq.And([wq.Or([wq.Term("words", compound) for compound in compounds],
+                                             boost=COMPOUND_BOOST),
+                                       wq.ConstantScoreQuery(wq.Term("lang", "de"), 0.0)]))
+                self.result.highlight.update(compounds)
+                self.expanded += len(compounds)
         return options[0] if len(options) == 1 else wq.Or(options)
 
     def phrase(self, node: Phrase, highlight_stems: bool = False) -> wq.Query | None:
