@@ -92,7 +92,12 @@ def format_citation_id(compact: str) -> str:
 
 def mint_citation_id() -> str:
     """A new random ID in canonical form; the store checks it is unused."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+    number = secrets.randbelow(MODULUS ** BODY_LENGTH)  # one draw: cheaper than one per character
+    digits = []
+    for _ in range(BODY_LENGTH):
+        number, digit = divmod(number, MODULUS)
+        digits.append(ALPHABET[digit])
+    body = "".join(digits)
     return format_citation_id(body + compute_check_character(body))
 
 

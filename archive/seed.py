@@ -1,6 +1,7 @@
 """The seed collection: the statements shipped in ``fixtures/seed.json``.
 
-Loading is idempotent: people and sources are upserted, a statement whose
+Each seed statement carries the time it was first archived (``archived_at``),
+so every data directory holds the same revision 1, byte for byte. Loading is idempotent: people and sources are upserted, a statement whose
 ID is already stored is left as it is (a stored statement changes only by
 revision, never by reloading a fixture).
 """
@@ -41,10 +42,12 @@ def load_seed(store: Store, path: Path = SEED_FILE) -> SeedReport:
         for item in data["statements"]:
             item = dict(item)
             statement_id = item.pop("statement_id")
+            archived_at = item.pop("archived_at", None)
             if store.has_statement(statement_id):
                 report.unchanged += 1
                 continue
             store.add_statement(StatementContent.from_dict(item), statement_id=statement_id,
-                                reason="first archived from the seed collection")
+                                reason="first archived from the seed collection",
+                                created_at=archived_at)
             report.added += 1
     return report
