@@ -1,9 +1,10 @@
 """The seed collection: the statements shipped in ``fixtures/seed.json``.
 
 Each seed statement carries the time it was first archived (``archived_at``),
-so every data directory holds the same revision 1, byte for byte. Loading is idempotent: people and sources are upserted, a statement whose
-ID is already stored is left as it is (a stored statement changes only by
-revision, never by reloading a fixture).
+so every data directory holds the same revision 1, byte for byte. Loading is
+idempotent: people and sources are upserted, a statement whose ID is already
+stored is left as it is (a stored statement changes only by revision, never
+by reloading a fixture).
 """
 
 from __future__ import annotations
