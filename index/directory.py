@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
@@ -83,7 +82,9 @@ class IndexDirectory:
                 path = self.root / name
                 if (path / FORMAT_FILE).read_text(encoding="utf-8").strip() != INDEX_FORMAT:
                     return None
-                opened = whoosh_index.open_dir(str(path))
+                # Without mmap: Whoosh copies each memory-mapped part of a segment into a
+                # fresh buffer whenever a reader opens it, which made every search pay for it.
+                opened = FileStorage(str(path), supports_mmap=False).open_index()
             except Exception:  # missing, half-written or pickled by older code: not usable
                 return None
             self._opened = (stamp, path, opened)

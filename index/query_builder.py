@@ -34,6 +34,7 @@ SPEAKER_BOOST = 4.0       # a word that names the speaker outweighs the word in 
 PHRASE_BOOST = 2.0        # the query's words side by side, in order
 COMPOUND_BOOST = 0.5      # a compound that starts with the word counts less than the word
 MAX_EXPANSIONS = 50       # terms one prefix or fuzzy word may expand to
+MAX_COMPOUNDS = 16        # compounds one word may expand to, the most frequent
 MAX_SCAN = 2_000          # lexicon entries looked at for one expansion
 MAX_TOTAL_EXPANSIONS = 300
 MAX_PHRASE_WORDS = 16
@@ -61,6 +62,18 @@ class BuiltQuery:
     notices: list[str] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)  # positive single words, for spelling
     speaker_ids: set[str] = field(default_factory=set)
+
+
+def terms_within(reader: IndexReader, word: str, distance: int, prefix: int = 1):
+    """Words of the index within ``distance`` edits of ``word`` (same first letter), one
+    segment at a time: Whoosh's automaton runs per segment, while its multi-segment reader
+    falls back to comparing every word."""
+    seen = set()
+    for leaf, _offset in reader.leaf_readers():
+        for term in leaf.terms_within("words", word, distance, prefix=prefix):
+            if term not in seen:
+                seen.add(term)
+                yield term
 
 
 class QueryBuilder:
@@ -99,7 +112,7 @@ class QueryBuilder:
                             and self.reader.doc_frequency("words", tail) >= 2):
                         found.append((info.doc_frequency(), text))
                         break
-        return [text for _count, text in sorted(found, reverse=True)[:MAX_EXPANSIONS]]
+        return [text for _count, text in sorted(found, reverse=True)[:MAX_COMPOUNDS]]
 
     def word(self, node: Word) -> wq.Query | None:
         tokens = words_of(node.text)
@@ -119,10 +132,8 @@ class QueryBuilder:
         if self.expanded < MAX_TOTAL_EXPANSIONS:
             compounds = self.compounds(terms[0])
             if compounds:
-                # German compounds only: in English text the same rule finds "household" for "house"
-                options.append(wq.And([wq.Or([wq.Term("words", compound) for compound in compounds],
-                                             boost=COMPOUND_BOOST),
-                                       wq.ConstantScoreQuery(wq.Term("lang", "de"), 0.0)]))
+                options.append(wq.Or([wq.Term("words", compound) for compound in compounds],
+                                     boost=COMPOUND_BOOST))
                 self.result.highlight.update(compounds)
                 self.expanded += len(compounds)
         return options[0] if len(options) == 1 else wq.Or(options)
@@ -177,7 +188,7 @@ class QueryBuilder:
             return self.word(Word(node.text))
         room = max(0, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expanded))
         found = []
-        for term in self.reader.terms_within("words", plain, distance, prefix=1):
+        for term in terms_within(self.reader, plain, distance):
             if len(found) >= room:
                 self.notice(f"'{node.text}~' is close to too many words; only {room} were searched.")
                 break
@@ -201,13 +212,13 @@ class QueryBuilder:
             self.notice(f"No speaker in the archive matches '{value}'.")
             return wq.NullQuery
         self.result.speaker_ids |= person_ids
-        return wq.Or([wq.Term("speaker", pid) for pid in sorted(person_ids)])
+        return wq.Or([filter_term("speaker", pid) for pid in sorted(person_ids)])
 
     def date_filter(self, span: DateSpan) -> wq.Query:
         terms = span_terms(span, self.years)
         if not terms:
             return wq.NullQuery
-        return wq.Or([wq.Term(name, value) for name, value in terms])
+        return wq.Or([filter_term(name, value) for name, value in terms])
 
     def filter(self, node: Filter) -> wq.Query | None:
         name, value = node.name, node.value
@@ -218,18 +229,18 @@ class QueryBuilder:
             if not _LANG_CODE.match(code):
                 self.notice(f"'lang:{value}' is not a language code such as de or en; ignored.")
                 return None
-            built = wq.Term("lang", code)
+            built = filter_term("lang", code)
         elif name == "platform":
             names = PLATFORM_ALIASES.get(value.lower(), (value.lower(),))
-            built = wq.Or([wq.Term("platform", platform) for platform in names])
+            built = wq.Or([filter_term("platform", platform) for platform in names])
         elif name == "kind":
             if value.lower() not in KINDS:
                 self.notice(f"'kind:{value}' is not a kind of statement ({', '.join(KINDS)}); ignored.")
                 return None
-            built = wq.Term("kind", value.lower())
+            built = filter_term("kind", value.lower())
         elif name == "id":
             try:
-                built = wq.Term("statement_id", normalise_citation_id(re.split(r"[@/]", value)[0]))
+                built = filter_term("statement_id", normalise_citation_id(re.split(r"[@/]", value)[0]))
             except InvalidCitationIdError as error:
                 self.notice(f"'id:{value}' is not a citation ID ({error}).")
                 return wq.NullQuery
@@ -248,7 +259,7 @@ class QueryBuilder:
                 self.notice(f"'{'date' if name == 'range' else name}:{label}' was ignored: {error}.")
                 return None
             built = self.date_filter(span)
-        return built if built is wq.NullQuery else wq.ConstantScoreQuery(built, 0.0)
+        return built
 
     # -- structure ---------------------------------------------------------
     def node(self, node) -> wq.Query | None:
@@ -283,14 +294,14 @@ class QueryBuilder:
         return None
 
     def conjunction(self, children: list) -> wq.Query | None:
-        required, excluded = [], []
+        ranked, filters, excluded = [], [], []
         for child in children:
             if isinstance(child, Not):
                 inner = child.child
                 if isinstance(inner, Not):  # NOT NOT x is x
                     built = self.node(inner.child)
                     if built is not None:
-                        required.append(built)
+                        (filters if is_filter(inner.child) else ranked).append(built)
                     continue
                 scored, highlight = self.result.scored, set(self.result.highlight)
                 words = list(self.result.words)
@@ -302,15 +313,10 @@ class QueryBuilder:
                 continue
             built = self.node(child)
             if built is not None:
-                required.append(built)
-        if any(part is wq.NullQuery for part in required):
+                (filters if is_filter(child) else ranked).append(built)
+        if any(part is wq.NullQuery for part in ranked + filters):
             return wq.NullQuery
-        if len(required) > 1:
-            positive = wq.And(required)
-        elif required:
-            positive = required[0]
-        else:
-            positive = None
+        positive = combine(ranked, filters)
         if excluded:
             negative = excluded[0] if len(excluded) == 1 else wq.Or(excluded)
             return wq.AndNot(positive or wq.Every(), negative)
@@ -325,6 +331,32 @@ class QueryBuilder:
         return wq.AndMaybe(built, wq.Phrase("words", plain, boost=PHRASE_BOOST))
 
 
+def filter_term(field_name: str, value: str) -> wq.Term:
+    """A term that restricts. A document matches exactly one term of each filter (one
+    speaker, one language, disjoint date terms), so each filter adds the same constant to
+    every hit's score and leaves the ranking as it is."""
+    return wq.Term(field_name, value)
+
+
+def is_filter(node) -> bool:
+    """Whether a node only filters (fields) and has no words to rank by."""
+    if isinstance(node, Filter):
+        return True
+    if isinstance(node, (AnyOf, AllOf)):
+        return all(is_filter(child) for child in node.children)
+    return False
+
+
+def combine(ranked: list[wq.Query], filters: list[wq.Query]) -> wq.Query | None:
+    """Ranked parts AND filters (see filter_term for why filters do not move the ranking).
+    Whoosh's ConstantScoreQuery reads every filtered document into a list on each search,
+    and its Require matcher fails an assertion when skipping by block quality."""
+    parts = ranked + filters
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
 def build_query(parsed: ParsedQuery, reader: IndexReader, speakers: SpeakerDirectory,
                 years: list[int], filters: list[Filter]) -> BuiltQuery:
     """The Whoosh query for a parsed query string plus the filter parameters."""
@@ -332,15 +364,17 @@ def build_query(parsed: ParsedQuery, reader: IndexReader, speakers: SpeakerDirec
     main = builder.conjunction(parsed.root.children)
     if main is not None and main is not wq.NullQuery and builder.result.scored:
         main = builder.phrase_bonus(parsed, main)
-    parts = [] if main is None else [main]
+    required = []
     for item in filters:
         built = builder.filter(item)
         if built is not None:
-            parts.append(built)
-    if any(part is wq.NullQuery for part in parts):
+            required.append(built)
+    if main is wq.NullQuery or any(part is wq.NullQuery for part in required):
         builder.result.query = wq.NullQuery
-    elif len(parts) > 1:
-        builder.result.query = wq.And(parts)
+    elif builder.result.scored:
+        builder.result.query = combine([main], required)
     else:
-        builder.result.query = parts[0] if parts else None
+        builder.result.query = combine([], ([main] if main is not None else []) + required)
+    if builder.result.query is None or builder.result.query is wq.NullQuery:
+        builder.result.scored = False
     return builder.result

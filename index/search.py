@@ -23,6 +23,7 @@ from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.columns import column_values, count_facets
 from index.date_filters import DateFilterError, read_date_span
 from index.directory import IndexUnavailableError, get_index_directory
+from index.docsets import matching_docs
 from index.query_builder import BuiltQuery, build_query
 from index.query_language import Filter, ParsedQuery, Word, parse_query
 from index.results import FACETS, SORTS, FacetValue, SearchHit, SearchPage, SearchParameterError
@@ -91,24 +92,24 @@ def _speakers(store: Store, searcher: Searcher, stamp: tuple) -> SpeakerDirector
 
 def _matching(searcher: Searcher, built: BuiltQuery) -> list[tuple[Searcher, int, list[int]]]:
     """(leaf searcher, offset, matching local document numbers) for every segment."""
-    found = []
     whole = built.query if built.query is not None else wq.Every()
-    for leaf, offset in searcher.leaf_searchers():
-        if whole is wq.NullQuery:
-            found.append((leaf, offset, []))
-            continue
-        matcher = whole.matcher(leaf, leaf.boolean_context())
-        docnums = list(matcher.all_ids()) if matcher.is_active() else []
-        found.append((leaf, offset, docnums))
-    return found
+    return [(leaf, offset, matching_docs(leaf, whole)) for leaf, offset in searcher.leaf_searchers()]
 
 
 def _ranked(searcher: Searcher, built: BuiltQuery, matching, sort: str,
             limit: int) -> list[tuple[int, float]]:
     """(global document number, score) of the first ``limit`` hits in the chosen order."""
     if sort == "relevance" and built.scored:
-        results = searcher.search(built.query, limit=limit, terms=False)
-        return [(hit.docnum, hit.score) for hit in results]
+        # Whoosh's matchers fail on some nested shapes when skipping by block quality, and a
+        # few even without it; ranking then falls back to a plain walk, and at last to dates.
+        for optimize in (True, False):
+            try:
+                results = searcher.search(built.query, limit=limit, terms=False, optimize=optimize)
+                return [(hit.docnum, hit.score) for hit in results]
+            except (AssertionError, IndexError):
+                continue
+        built.notices.append("These results could not be ranked by relevance; they are sorted"
+                             " by date, newest first.")
     order = "oldest" if sort == "oldest" else "newest"
     best: list[tuple[bytes, int]] = []
     for leaf, offset, docnums in matching:
@@ -148,13 +149,22 @@ def _facets(matching, speakers: SpeakerDirectory) -> dict[str, list[FacetValue]]
     return facets
 
 
+def _statement_id(searcher: Searcher, docnum: int) -> str:
+    """The statement ID of a document, from the cached per-segment column."""
+    leaves = searcher.leaf_searchers()
+    for leaf, offset in reversed(leaves):
+        if docnum >= offset:
+            raw = column_values(leaf.reader(), "statement_id")[docnum - offset]
+            return raw.decode("ascii") if isinstance(raw, bytes) else raw
+    raise LookupError(docnum)
+
+
 def _surface_form(store: Store, searcher: Searcher, term: str, fallback: str) -> str:
     """How a corrected word is written in the archive (its folded form has no umlauts)."""
     results = searcher.search(wq.Term("words", term), limit=1, terms=False)
     if results.is_empty():
         return fallback
-    statement_id = searcher.reader().column_reader("statement_id")[results[0].docnum]
-    statement_id = statement_id.decode("ascii") if isinstance(statement_id, bytes) else statement_id
+    statement_id = _statement_id(searcher, results[0].docnum)
     try:
         text = store.get_statement(statement_id).text
     except StatementNotFoundError:
@@ -217,9 +227,6 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
         stamp = (str(generation), searcher.reader().generation())
         speakers = _speakers(store, searcher, stamp)
         built = build_query(parsed, searcher.reader(), speakers, _years(searcher), filters)
-        for notice in built.notices:
-            if notice not in result.notices:
-                result.notices.append(notice)
         matching = _matching(searcher, built)
         result.total = sum(len(docnums) for _leaf, _offset, docnums in matching)
         result.facets = _facets(matching, speakers)
@@ -235,10 +242,11 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
                 return retried
         start = (page - 1) * per_page
         ranked = _ranked(searcher, built, matching, sort, start + per_page)[start:]
-        ids = searcher.reader().column_reader("statement_id")
+        for notice in built.notices:
+            if notice not in result.notices:
+                result.notices.append(notice)
         for docnum, score in ranked:
-            raw = ids[docnum]
-            statement_id = raw.decode("ascii") if isinstance(raw, bytes) else raw
+            statement_id = _statement_id(searcher, docnum)
             try:
                 statement = store.get_statement(statement_id)
             except StatementNotFoundError:

@@ -44,28 +44,25 @@ def correct_word(reader: IndexReader, word: str, extra: dict[str, int]) -> str |
     """The best known word within the allowed distance of a folded query word, or None.
 
     ``extra`` adds words that are not in the index text (speaker names) with a weight.
+    One edit is tried first (cheap); two only for long words when one finds nothing.
     """
+    from index.query_builder import terms_within
+
     limit = allowed_distance(word)
-    if limit == 0:
-        return None
     best: tuple[int, int, str] | None = None
-    seen = 0
-    for candidate in reader.terms_within("words", word, limit, prefix=1):
-        seen += 1
-        if seen > MAX_CANDIDATES:
-            break
-        if candidate == word:
-            continue
-        distance = edit_distance(word, candidate, limit)
-        key = (distance, -reader.doc_frequency("words", candidate), candidate)
-        if best is None or key < best:
-            best = key
-    for candidate, weight in extra.items():
-        if candidate == word:
-            continue
-        distance = edit_distance(word, candidate, limit)
-        if distance <= limit:
-            key = (distance, -weight, candidate)
-            if best is None or key < best:
-                best = key
-    return best[2] if best else None
+    for distance in range(1, limit + 1):
+        for candidate, weight in extra.items():
+            if candidate != word and edit_distance(word, candidate, distance) <= distance:
+                key = (distance, -weight, candidate)
+                best = key if best is None or key < best else best
+        for seen, candidate in enumerate(terms_within(reader, word, distance, prefix=distance)):
+            if seen >= MAX_CANDIDATES:
+                break
+            if candidate == word:
+                continue
+            key = (edit_distance(word, candidate, distance),
+                   -reader.doc_frequency("words", candidate), candidate)
+            best = key if best is None or key < best else best
+        if best is not None:
+            return best[2]
+    return None
