@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from archive.backup import BackupError, back_up_archive
 from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
 from archive.export import export_archive, export_to_file
 from archive.importers import FORMATS, ImportFileError, ImportOptions, MappingError, import_file
@@ -154,7 +155,25 @@ def reindex_command() -> None:
     click.echo(f"Search index rebuilt: {count} statements.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("destination", type=click.Path(path_type=Path))
+def backup_command(destination: Path) -> None:
+    """Snapshot the archive into the new folder DESTINATION while the service runs: the SQLite
+    file (online backup) and its JSONL export."""
+    try:
+        report = back_up_archive(get_data_dir(), destination)
+    except BackupError as error:
+        raise click.ClickException(f"no backup made: {error}") from None
+    except OSError as error:
+        raise click.ClickException(f"no backup made: cannot write {destination}:"
+                                   f" {error.strerror or error}") from None
+    click.echo(f"Backed up {report.statements} statements, {report.people} people and"
+               f" {report.sources} sources to {report.destination}"
+               " (archive.sqlite3 and its export archive.jsonl).")
+
+
 def init_app(app: Flask) -> None:
     for command in (init_command, show_command, verify_command, import_command, export_command,
-                    reindex_command):
+                    reindex_command, backup_command):
         app.cli.add_command(command)
