@@ -32,7 +32,7 @@ from index.speakers import SpeakerDirectory
 
 SPEAKER_BOOST = 4.0       # a word that names the speaker outweighs the word in the text
 PHRASE_BOOST = 2.0        # the query's words side by side, in order
-COMPOUND_BOOST = 0.5      # a compound that starts with the word counts less than the word
+COMPOUND_BOOST = 0.2      # a compound that starts with the word ranks below the word itself
 MAX_EXPANSIONS = 50       # terms one prefix or fuzzy word may expand to
 MAX_COMPOUNDS = 16        # compounds one word may expand to, the most frequent
 MAX_SCAN = 2_000          # lexicon entries looked at for one expansion
