@@ -11,12 +11,14 @@ is called with the changed statement IDs after each commit.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from archive.citation_ids import mint_citation_id, normalise_citation_id
 from archive.records import (
@@ -127,23 +129,52 @@ class Store:
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly
-        if readonly:
-            uri = f"file:{self.path}?mode=ro"
-            self._db = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                       check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-        else:
+        if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None,
-                                       check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-            if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            self._db = self._connect(readonly)
+        except sqlite3.OperationalError as error:
+            if readonly or not self.path.exists() or os.access(self.path.parent, os.W_OK):
+                raise StoreError(f"cannot open {self.path}: {error}") from error
+            # A read-only folder or medium: the archive stays readable, and every write
+            # is refused with StoreWriteError naming the file.
+            self.readonly = True
+            self._db = self._connect(True)
         self._lock = threading.RLock()
         self._depth = 0
         self._changed: set[str] = set()
         self.listeners: list[ChangeListener] = []
+
+    def _connect(self, readonly: bool) -> sqlite3.Connection:
+        if not readonly:
+            return self._open(self.path, uri=False, wal=True)
+        uri = f"file:{quote(str(self.path))}?mode=ro"
+        try:
+            return self._open(uri)
+        except sqlite3.OperationalError:
+            # Without write access to its folder SQLite cannot make the WAL's shared index;
+            # when no write-ahead log is pending, nothing can change the file, so it is
+            # read as immutable.
+            wal = self.path.with_name(self.path.name + "-wal")
+            if os.access(self.path.parent, os.W_OK) or (wal.exists() and wal.stat().st_size):
+                raise
+            return self._open(uri + "&immutable=1")
+
+    @staticmethod
+    def _open(target: str | Path, *, uri: bool = True, wal: bool = False) -> sqlite3.Connection:
+        db = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False,
+                             timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            if wal and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA user_version").fetchone()  # fails here if it cannot be read
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     # -- lifecycle --------------------------------------------------------
     def close(self) -> None:
@@ -179,6 +210,9 @@ class Store:
         """All writes inside commit together or not at all. Nested calls join the outer one."""
         with self._lock:
             if self._depth == 0:
+                if self.readonly:
+                    raise StoreWriteError(f"cannot write to {self.path}: it is open read-only"
+                                          " (a read-only file, folder or medium)")
                 try:
                     self._db.execute("BEGIN IMMEDIATE")
                 except sqlite3.OperationalError as error:
@@ -190,7 +224,9 @@ class Store:
             except BaseException:
                 self._depth -= 1
                 if self._depth == 0:
-                    self._db.execute("ROLLBACK")
+                    # SQLite has already rolled back after some errors (a full disk)
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     self._changed = set()
                 raise
             self._depth -= 1
@@ -198,7 +234,8 @@ class Store:
                 try:
                     self._db.execute("COMMIT")
                 except sqlite3.OperationalError as error:
-                    self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
                 changed, self._changed = self._changed, set()
                 if changed:
@@ -210,6 +247,16 @@ class Store:
             raise StoreError("writes must run inside Store.transaction()")
         try:
             return self._db.execute(sql, tuple(params))
+        except sqlite3.IntegrityError as error:
+            raise InvalidRecordError(str(error)) from error
+        except sqlite3.OperationalError as error:
+            raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+
+    def _write_many(self, sql: str, rows: list[tuple]) -> sqlite3.Cursor:
+        if self._depth == 0:
+            raise StoreError("writes must run inside Store.transaction()")
+        try:
+            return self._db.executemany(sql, rows)
         except sqlite3.IntegrityError as error:
             raise InvalidRecordError(str(error)) from error
         except sqlite3.OperationalError as error:
@@ -765,7 +812,7 @@ class Store:
                  p.description, int(p.unnamed)) for p in (person.validate() for person in people)]
         with self.transaction():
             before = self._db.total_changes
-            self._db.executemany(
+            self._write_many(
                 "INSERT INTO people (person_id, name, handles, aliases, description, unnamed)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id) DO NOTHING", rows)
             return self._db.total_changes - before
@@ -776,7 +823,7 @@ class Store:
                 for s in (source.validate() for source in sources)]
         with self.transaction():
             before = self._db.total_changes
-            self._db.executemany(
+            self._write_many(
                 "INSERT INTO sources (source_id, title, lang, publisher, url, retrieved_at,"
                 " description) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO NOTHING", rows)
             return self._db.total_changes - before

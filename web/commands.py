@@ -20,7 +20,7 @@ from archive.integrity import verify_archive
 from archive.lifecycle import init_archive, open_store
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
-from index import attach_index, find_index_drift, rebuild
+from index import IndexLockTimeoutError, attach_index, find_index_drift, rebuild
 from web.resources import get_data_dir
 
 
@@ -39,9 +39,12 @@ def open_writable_store():
 @with_appcontext
 def init_command() -> None:
     """Create the data directory and load the seed collection."""
-    report = init_archive(get_data_dir())
-    with open_writable_store():  # builds the search index, or brings it up to date
-        pass
+    try:
+        report = init_archive(get_data_dir())
+        with open_writable_store():  # builds the search index, or brings it up to date
+            pass
+    except (StoreError, OSError) as error:
+        raise click.ClickException(f"archive not initialised: {error}") from None
     click.echo(f"Archive ready in {get_data_dir()}: seed statements added {report.added},"
                f" already present {report.unchanged}.")
 
@@ -151,7 +154,10 @@ def export_command(output: Path | None) -> None:
 def reindex_command() -> None:
     """Rebuild the search index from the archive (searches keep working meanwhile)."""
     with open_store(get_data_dir()) as store:
-        count = rebuild(store, get_data_dir())
+        try:
+            count = rebuild(store, get_data_dir())
+        except (OSError, IndexLockTimeoutError) as error:
+            raise click.ClickException(f"search index not rebuilt: {error}") from None
     click.echo(f"Search index rebuilt: {count} statements.")
 
 
