@@ -35,6 +35,7 @@ PHRASE_BOOST = 2.0        # the query's words side by side, in order
 COMPOUND_BOOST = 0.2      # a compound that starts with the word ranks below the word itself
 MAX_EXPANSIONS = 50       # terms one prefix or fuzzy word may expand to
 MAX_COMPOUNDS = 16        # compounds one word may expand to, the most frequent
+MAX_COMPOUND_SCAN = 500   # lexicon entries looked at for one word's compounds
 MAX_SCAN = 2_000          # lexicon entries looked at for one expansion
 MAX_TOTAL_EXPANSIONS = 300
 MAX_PHRASE_WORDS = 16
@@ -99,7 +100,7 @@ class QueryBuilder:
             return []
         found = []
         for scanned, (term, info) in enumerate(self.reader.iter_prefix("words", plain)):
-            if scanned >= MAX_SCAN:
+            if scanned >= MAX_COMPOUND_SCAN:
                 break
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             rest = text[len(plain):]
