@@ -145,20 +145,28 @@ def document_terms(text: str, lang: str) -> list[str]:
     german = lang != "en"
     english = lang != "de"
     terms: list[str] = []
-    append = terms.append
+    extend = terms.extend
     for word in WORD.findall(text):
-        plain = fold(word)
-        append(plain)
-        stem = plain
-        if german:
-            stem = german_stem(plain)
-            if stem != plain:
-                append(SAME_POSITION + stem)
-        if english:
-            english_form = english_stem_cached(fold_accents(word))
-            if english_form != plain and english_form != stem:
-                append(SAME_POSITION + english_form)
+        extend(_word_terms(word, german, english))
     return terms
+
+
+@lru_cache(maxsize=STEM_CACHE_SIZE)
+def _word_terms(word: str, german: bool, english: bool) -> tuple[str, ...]:
+    # Cached per surface word: most words of a corpus recur, and folding plus stemming
+    # is most of the analysis time when indexing.
+    plain = fold(word)
+    terms = [plain]
+    stem = plain
+    if german:
+        stem = german_stem(plain)
+        if stem != plain:
+            terms.append(SAME_POSITION + stem)
+    if english:
+        english_form = english_stem_cached(fold_accents(word))
+        if english_form != plain and english_form != stem:
+            terms.append(SAME_POSITION + english_form)
+    return tuple(terms)
 
 
 def query_terms(word: str) -> list[str]:
