@@ -10,6 +10,7 @@ problem the whole import is rolled back unless ``skip_invalid`` is set.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
 from archive.citation_ids import mint_citation_id
@@ -84,16 +85,17 @@ def _match_key(content: StatementContent) -> tuple[str, str, str]:
     return ("hash", content.person_id, hash_text(content.text))
 
 
-def load_parsed(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str) -> ImportReport:
-    """Store the candidates of ``parsed``; problems (the importer's and the
-    loader's own) are in the report. Nothing is stored when there is any
-    problem, unless ``options.skip_invalid``."""
+def run_in_one_transaction(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str,
+                           apply: Callable[[Store, ParsedFile, ImportReport], None]) -> ImportReport:
+    """Apply ``parsed`` to the store in one transaction and report it. Nothing is
+    stored when there is any problem (the importer's or ``apply``'s own), unless
+    ``options.skip_invalid``."""
     started = time.monotonic()
     report = ImportReport(path_label, parsed.format_name, read=parsed.records_read,
                           problems=list(parsed.problems))
     try:
         with store.transaction():
-            _load(store, parsed, report)
+            apply(store, parsed, report)
             if report.problems and not options.skip_invalid:
                 raise RollbackError
             report.stored = True
@@ -106,6 +108,11 @@ def load_parsed(store: Store, parsed: ParsedFile, options: ImportOptions, path_l
         report.added = report.revised = report.revisions_added = report.new_people = 0
     report.seconds = time.monotonic() - started
     return report
+
+
+def load_parsed(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str) -> ImportReport:
+    """Store the candidates of ``parsed`` (matched, revised or added), all or nothing."""
+    return run_in_one_transaction(store, parsed, options, path_label, _load)
 
 
 def _load(store: Store, parsed: ParsedFile, report: ImportReport) -> None:

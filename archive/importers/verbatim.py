@@ -10,7 +10,6 @@ else is a conflict reported for its line.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
 from archive.dates import InvalidDateError
 from archive.export import EXPORT_FORMAT, EXPORT_VERSION
 from archive.importers.files import MAX_LINE_BYTES, LineReader, decode_line
-from archive.importers.loader import ImportReport, RollbackError
+from archive.importers.loader import ImportReport, run_in_one_transaction
 from archive.importers.mapping import ImportOptions
 from archive.importers.records import ImportFileError, ParsedFile, RecordProblem
 from archive.records import (
@@ -147,24 +146,7 @@ def _same_but_times(stored: Statement, incoming: Statement) -> bool:
 
 def load_verbatim(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str) -> ImportReport:
     """Restore an export in one transaction (rolled back on any problem unless skip_invalid)."""
-    started = time.monotonic()
-    report = ImportReport(path_label, "verbatim", read=parsed.records_read,
-                          problems=list(parsed.problems))
-    try:
-        with store.transaction():
-            _restore(store, parsed, report)
-            if report.problems and not options.skip_invalid:
-                raise RollbackError
-            report.stored = True
-    except RollbackError:
-        report.stored = False
-    except InvalidRecordError as error:
-        report.problems.append(RecordProblem(path_label, f"could not store: {error}"))
-        report.stored = False
-    if not report.stored:
-        report.added = report.revised = report.revisions_added = report.new_people = 0
-    report.seconds = time.monotonic() - started
-    return report
+    return run_in_one_transaction(store, parsed, options, path_label, _restore)
 
 
 def _restore(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
