@@ -34,6 +34,7 @@ LOCK_FILE = "write.lock"
 APPLIED_FILE = "applied_change"
 FORMAT_FILE = "format"
 WRITE_LOCK_TIMEOUT = 120.0
+MAX_POOLED_READERS = 16
 
 
 class IndexUnavailableError(RuntimeError):
@@ -60,6 +61,7 @@ class IndexDirectory:
         self.root = root
         self._guard = threading.Lock()
         self._opened: tuple[tuple, Path, FileIndex] | None = None
+        self._readers: list[tuple[FileIndex, int, object]] = []  # (index, generation, reader)
 
     # -- reading ---------------------------------------------------------
     def _pointer_stamp(self) -> tuple | None:
@@ -99,6 +101,37 @@ class IndexDirectory:
         if live is None:
             raise IndexUnavailableError(f"no search index in {self.root}")
         return live[1].searcher()
+
+    @contextmanager
+    def pooled_searcher(self, ix: FileIndex) -> Iterator[Searcher]:
+        """A searcher for one call on a reader of the index's latest commit, taken from a
+        pool and given back afterwards.
+
+        Opening a reader opens every segment's files, which cost more than many searches;
+        so readers are reused until a commit changes the index. A reader serves one search
+        at a time (a segment's files are read with seek and read)."""
+        latest = ix.latest_generation()
+        reader, stale = None, []
+        with self._guard:
+            while self._readers and reader is None:
+                pooled_ix, generation, candidate = self._readers.pop()
+                if pooled_ix is ix and generation == latest:
+                    reader = candidate
+                else:
+                    stale.append(candidate)
+        for old in stale:
+            old.close()
+        if reader is None:
+            reader = ix.reader()
+        try:
+            yield Searcher(reader, fromindex=ix, closereader=False)
+        finally:
+            with self._guard:
+                kept = len(self._readers) < MAX_POOLED_READERS
+                if kept:
+                    self._readers.append((ix, reader.generation(), reader))
+            if not kept:
+                reader.close()
 
     def applied_change(self) -> int:
         """The last archive change the live index has applied (0 when unknown)."""

@@ -27,6 +27,7 @@ from index.date_filters import (
     span_terms,
     span_to,
 )
+from index.lexicon import words_within
 from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, ParsedQuery, Phrase, Prefix, Word
 from index.speakers import SpeakerDirectory
 
@@ -68,13 +69,8 @@ class BuiltQuery:
 def terms_within(reader: IndexReader, word: str, distance: int, prefix: int = 1):
     """Words of the index within ``distance`` edits of ``word`` (same first letter), one
     segment at a time: Whoosh's automaton runs per segment, while its multi-segment reader
-    falls back to comparing every word."""
-    seen = set()
-    for leaf, _offset in reader.leaf_readers():
-        for term in leaf.terms_within("words", word, distance, prefix=prefix):
-            if term not in seen:
-                seen.add(term)
-                yield term
+    falls back to comparing every word. The segments' words are searched in memory."""
+    return words_within(reader, word, distance, prefix)
 
 
 class QueryBuilder:
