@@ -31,7 +31,9 @@ def test_the_app_builds_the_index_on_first_start(app, data_dir):
 def test_an_archive_without_an_index_gets_one_at_start(app, data_dir):
     shutil.rmtree(index_path(data_dir))
     assert not index.is_index_built(data_dir)
-    create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test"})
+    restarted = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test"})
+    assert not index.is_index_built(data_dir)  # a command does not touch the index at start
+    assert restarted.test_client().get("/api/speakers").status_code == 200
     with open_store(data_dir) as store:
         assert search_ids(store, data_dir, "Auszeit Brockman") == ["M53G-3GCT"]
 

@@ -17,6 +17,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     Settings, each with its default here: ``DATA_DIR`` (``$VERBATIM_DATA_DIR``
     or ``./data``), ``SECRET_KEY`` (``$VERBATIM_SECRET_KEY``, random when
     unset), ``LOAD_SEED`` (load the seed collection into an empty archive).
+
+    An archive without an index, or an index that missed changes, is brought
+    up to date before the first request a process serves — not when a command
+    starts, so that ``verify`` sees drift as it is.
     """
     app = Flask(__name__)
     app.config.from_mapping(
@@ -33,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     data_dir = resolve_data_dir(app.config["DATA_DIR"])
     if app.config["LOAD_SEED"] and not is_initialised(data_dir):
         init_archive(data_dir)
-    prepare_index(data_dir)  # a first start, or an archive without an index, gets one built
+        prepare_index(data_dir)  # the first start serves its first search from a built index
 
     from web import api, commands, errors, headers, pages, resources
 

@@ -1,13 +1,19 @@
-"""The archive store for the current request, opened once on ``g`` and closed at teardown."""
+"""Per-request and per-process resources: the archive store for the current request (opened
+once on ``g``, closed at teardown) and the search index, brought up to date before a process
+serves its first request."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from flask import Flask, current_app, g
 
 from archive.lifecycle import open_store
 from archive.store import Store
+from index import prepare_index
+
+_prepare_lock = threading.Lock()
 
 
 def get_data_dir() -> Path:
@@ -26,5 +32,17 @@ def close_store(_error: BaseException | None = None) -> None:
         store.close()
 
 
+def prepare_index_once() -> None:
+    """Build a missing index or apply missed changes, once per application object."""
+    state = current_app.extensions.setdefault("verbatim", {})
+    if state.get("index_prepared"):
+        return
+    with _prepare_lock:
+        if not state.get("index_prepared"):
+            prepare_index(get_data_dir())
+            state["index_prepared"] = True
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(prepare_index_once)
     app.teardown_appcontext(close_store)
