@@ -92,11 +92,24 @@ def _write(ix: FileIndex, statements: Iterable[Statement], gone: Iterable[str], 
         for statement in statements:
             writer.add_document(**build_document(statement))
             count += 1
+        writer.commit()
     except BaseException:
-        writer.cancel()
+        _abandon(writer)
         raise
-    writer.commit()
     return count
+
+
+def _abandon(writer) -> None:
+    """Let go of a writer that failed (a full disk): Whoosh releases its write lock only on
+    a commit or cancel that succeeds, and a lock kept here would block every later write."""
+    if getattr(writer, "is_closed", False):
+        return
+    try:
+        writer.cancel()
+    except Exception:  # the cancel itself may fail on the same full disk
+        if getattr(writer, "writelock", None) is not None:
+            writer.writelock.release()
+        writer.is_closed = True
 
 
 def _apply_changes(directory: IndexDirectory, generation: Path, ix: FileIndex, store: Store,
@@ -222,3 +235,7 @@ def prepare_index(data_dir: Path, *, lock_timeout: float = 5.0) -> None:
             sync_index(store, data_dir, lock_timeout=lock_timeout)
         except IndexLockTimeoutError:
             log.info("search index busy at start; the writing process keeps it current")
+        except OSError as error:
+            # A read-only or full data directory: searches use the index as it is, and
+            # the next write, start or reindex that can write brings it up to date.
+            log.warning("search index not brought up to date at start (%s)", error)
