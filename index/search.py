@@ -22,7 +22,7 @@ from archive.records import KINDS
 from archive.store import StatementNotFoundError, Store
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.columns import column_values, count_facets
-from index.date_filters import DateFilterError, read_date_span
+from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
 from index.docsets import matching_docs
 from index.query_builder import BuiltQuery, build_query
@@ -73,7 +73,23 @@ def _check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, p
             filters.append(Filter("from" if name == "date_from" else "to", value))
             continue
         filters.append(Filter(name, value))
-    return filters
+    return _joined_dates(filters)
+
+
+def _joined_dates(filters: list[Filter]) -> list[Filter]:
+    """``from`` and ``to`` together as one date range: the few date terms of the span,
+    instead of two long lists of terms (everything after, everything before) that the
+    ranking had to intersect document by document. The same statements pass."""
+    starts = [item for item in filters if item.name == "from"]
+    ends = [item for item in filters if item.name == "to"]
+    if len(starts) != 1 or len(ends) != 1:
+        return filters
+    try:
+        span_between(starts[0].value, ends[0].value)
+    except DateFilterError:
+        return filters  # a range that ends before it starts: the two filters find nothing
+    return ([item for item in filters if item.name not in ("from", "to")]
+            + [Filter("range", starts[0].value, ends[0].value)])
 
 
 # Years and person IDs of the index, per index state: reading two lexicons through every
