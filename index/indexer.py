@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh.index import FileIndex
@@ -38,10 +38,9 @@ def data_dir_of(store: Store) -> Path:
     return store.path.parent
 
 
-def _load(store: Store, statement_ids: set[str]) -> tuple[list[Statement], set[str]]:
-    """The active statements among the IDs, and the IDs that must leave the index."""
-    active: list[Statement] = []
-    gone: set[str] = set()
+def _load(store: Store, statement_ids: set[str], gone: set[str]) -> Iterator[Statement]:
+    """The active statements among the IDs, streamed; the IDs that must leave the index
+    are added to ``gone`` as they are met (complete once the stream is exhausted)."""
     if len(statement_ids) > 2_000 and len(statement_ids) * 4 >= store.count_statements(
             include_withdrawn=True):
         seen = set()
@@ -51,9 +50,9 @@ def _load(store: Store, statement_ids: set[str]) -> tuple[list[Statement], set[s
                 if statement.is_withdrawn:
                     gone.add(statement.statement_id)
                 else:
-                    active.append(statement)
+                    yield statement
         gone |= statement_ids - seen
-        return active, gone
+        return
     for statement_id in sorted(statement_ids):
         try:
             statement = store.get_statement(statement_id)
@@ -63,8 +62,7 @@ def _load(store: Store, statement_ids: set[str]) -> tuple[list[Statement], set[s
         if statement.is_withdrawn:
             gone.add(statement_id)
         else:
-            active.append(statement)
-    return active, gone
+            yield statement
 
 
 def _open_writer(ix: FileIndex, batch_size: int):
@@ -80,18 +78,18 @@ def _write(ix: FileIndex, statements: Iterable[Statement], gone: Iterable[str], 
     writer = _open_writer(ix, size)
     count = 0
     try:
-        if not fresh:
-            # Replace only what the index holds: update_document would look every new
-            # statement up in the index first, one search per document.
-            statements = list(statements)
-            with ix.reader() as reader:
-                gone = [*gone, *(statement.statement_id for statement in statements
-                                 if ("statement_id", statement.statement_id) in reader)]
+        # Replace only what the index holds: update_document would search the index for
+        # every new statement first. Statements stream through, so a big import is never
+        # held in memory twice.
+        with ix.reader() as reader:
+            for statement in statements:
+                if not fresh and ("statement_id", statement.statement_id) in reader:
+                    writer.delete_by_term("statement_id", statement.statement_id)
+                writer.add_document(**build_document(statement))
+                count += 1
+        # after the stream: a streamed load names what left the archive as it goes
         for statement_id in gone:
             writer.delete_by_term("statement_id", statement_id)
-        for statement in statements:
-            writer.add_document(**build_document(statement))
-            count += 1
         writer.commit()
     except BaseException:
         _abandon(writer)
@@ -118,8 +116,8 @@ def _apply_changes(directory: IndexDirectory, generation: Path, ix: FileIndex, s
     upto = store.last_change()  # read first: a change committed meanwhile is applied next time
     changed = store.changed_since(since) | set(extra)
     if changed:
-        active, gone = _load(store, changed)
-        _write(ix, active, gone, fresh=False, size=len(active))
+        gone: set[str] = set()
+        _write(ix, _load(store, changed, gone), gone, fresh=False, size=len(changed))
     directory.record_applied_change(generation, upto)
     return len(changed)
 
