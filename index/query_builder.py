@@ -10,6 +10,7 @@ language, platform, kind, ID, dates) are constant-score terms that do not move t
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -41,6 +42,7 @@ MAX_SCAN = 2_000          # lexicon entries looked at for one expansion
 MAX_TOTAL_EXPANSIONS = 300
 MAX_PHRASE_WORDS = 16
 MAX_FUZZY_LENGTH = 24
+EXPANSION_TIME = 0.25       # seconds one query may spend finding near spellings
 COMPOUNDS = True
 MIN_COMPOUND_PART = 5     # the word typed, folded
 MIN_COMPOUND_REST = 4     # the other part of the compound
@@ -80,6 +82,9 @@ class QueryBuilder:
         self.years = years
         self.expanded = 0
         self.result = BuiltQuery(None)
+        # Typo expansion walks the word lists in Python: past this point a query's
+        # remaining fuzzy words are matched exactly, so a search still answers in time.
+        self.expansion_deadline = time.monotonic() + EXPANSION_TIME
 
     def notice(self, text: str) -> None:
         if text not in self.result.notices:
@@ -182,6 +187,10 @@ class QueryBuilder:
         if len(plain) < 3 or len(plain) > MAX_FUZZY_LENGTH:
             if len(plain) > MAX_FUZZY_LENGTH:
                 self.notice(f"'{node.text}~': words this long are matched exactly.")
+            return self.word(Word(node.text))
+        if time.monotonic() > self.expansion_deadline:
+            self.notice("Some words marked ~ were matched exactly: finding their near spellings"
+                        " would take too long.")
             return self.word(Word(node.text))
         room = max(0, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expanded))
         found = []

@@ -12,10 +12,12 @@ from __future__ import annotations
 import heapq
 import re
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
 from archive.records import KINDS
@@ -35,6 +37,10 @@ from index.spelling import correct_word
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
 MAX_FACET_VALUES = 50
+# Seconds from the start of a search after which relevance scoring stops and the results go
+# by date (at least RANK_TIME_MIN of scoring), so a search answers within about a second.
+SEARCH_TIME_BUDGET = 0.5
+RANK_TIME_MIN = 0.1
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
 LANGUAGE_LABELS = {"de": "German", "en": "English"}
 PLATFORM_LABELS = {"x": "X", "twitter": "Twitter"}
@@ -133,19 +139,30 @@ def _matching(searcher: Searcher, built: BuiltQuery) -> list[tuple[Searcher, int
 
 
 def _ranked(searcher: Searcher, built: BuiltQuery, matching, sort: str,
-            limit: int) -> list[tuple[int, float]]:
+            limit: int, time_left: float = SEARCH_TIME_BUDGET) -> list[tuple[int, float]]:
     """(global document number, score) of the first ``limit`` hits in the chosen order."""
+    if not any(docnums for _leaf, _offset, docnums in matching):
+        return []  # Whoosh's matchers could spend seconds skipping to find nothing
     if sort == "relevance" and built.scored:
         # Whoosh's matchers fail on some nested shapes when skipping by block quality, and a
         # few even without it; ranking then falls back to a plain walk, and at last to dates.
+        # Scoring is Python: many common words over a big archive would take seconds, so
+        # ranking has a time limit, after which the (already counted) matches go by date.
         for optimize in (True, False):
+            timed = TimeLimitCollector(searcher.collector(limit=limit, terms=False, optimize=optimize),
+                                       timelimit=max(RANK_TIME_MIN, time_left), use_alarm=False)
             try:
-                results = searcher.search(built.query, limit=limit, terms=False, optimize=optimize)
-                return [(hit.docnum, hit.score) for hit in results]
+                searcher.search_with_collector(built.query, timed)
+                return [(hit.docnum, hit.score) for hit in timed.results()]
+            except TimeLimit:
+                built.notices.append("Too many statements match these words to rank them by"
+                                     " relevance in time; they are sorted by date, newest first.")
+                break
             except (AssertionError, IndexError):
                 continue
-        built.notices.append("These results could not be ranked by relevance; they are sorted"
-                             " by date, newest first.")
+        else:
+            built.notices.append("These results could not be ranked by relevance; they are"
+                                 " sorted by date, newest first.")
     order = "oldest" if sort == "oldest" else "newest"
     best: list[tuple[bytes, int]] = []
     for leaf, offset, docnums in matching:
@@ -250,6 +267,7 @@ def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: Built
 
 def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: str, page: int,
          per_page: int, allow_retry_with_suggestion: bool = True) -> SearchPage:
+    started = time.monotonic()
     result = SearchPage(query=query, total=0, page=page, per_page=per_page, sort=sort)
     directory = get_index_directory(data_dir)
     parsed = parse_query(query)
@@ -277,7 +295,8 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
                                           f" for {result.suggestion!r}.")
                 return retried
         start = (page - 1) * per_page
-        ranked = _ranked(searcher, built, matching, sort, start + per_page)[start:]
+        time_left = SEARCH_TIME_BUDGET - (time.monotonic() - started)
+        ranked = _ranked(searcher, built, matching, sort, start + per_page, time_left)[start:]
         for notice in built.notices:
             if notice not in result.notices:
                 result.notices.append(notice)
