@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -17,6 +18,9 @@ from bench.processes import PYTHON, Server, environment, run_measured
 from bench.query_set import QUERY_FILE, load_queries
 
 SIZES = {"quick": 10_000, "40k": 0, "100k": 100_000, "1m": 1_000_000}
+# requests per concurrency level: bounded, so a run takes minutes at the slowest size
+REQUESTS = {"quick": {1: 60, 8: 160, 32: 160}, "100k": {1: 400, 8: 1600, 32: 1600},
+            "1m": {1: 200, 8: 400, 32: 400}}
 OUT = Path(__file__).resolve().parent / "out"
 MB = 1024 * 1024
 
@@ -32,22 +36,23 @@ def _import_verbatim(data_dir: Path, corpus: Path | None) -> dict:
     flask = [PYTHON, "-m", "flask", "--app", "web", "import"]
     runs = ([flask + real.import_arguments() for real in REAL_CORPORA] if corpus is None
             else [flask + [str(corpus), "--set", "platform=x"]])
-    seconds, peak = 0.0, 0
+    seconds, peak, largest = 0.0, 0, 0
     for arguments in runs:
         finished = run_measured(arguments, env)
         seconds += finished.seconds
-        peak = max(peak, finished.peak_rss)
+        peak, largest = max(peak, finished.peak_memory), max(largest, finished.peak_rss)
         print("  " + finished.stdout.strip().splitlines()[-1], file=sys.stderr)
     archive = sum(_size_of(path) for path in data_dir.glob("archive.sqlite3*"))
-    return {"import_s": seconds, "import_rss_mb": peak / MB, "index_mb": _size_of(data_dir / "index") / MB,
-            "archive_mb": archive / MB}
+    return {"import_s": seconds, "import_memory_mb": peak / MB, "import_rss_mb": largest / MB,
+            "index_mb": _size_of(data_dir / "index") / MB, "archive_mb": archive / MB}
 
 
 def _import_fts5(database: Path, corpus: Path | None) -> dict:
     arguments = [PYTHON, "-m", "bench.fts5", str(database)] + ([str(corpus)] if corpus else [])
     finished = run_measured(arguments, environment())
     size = sum(_size_of(path) for path in database.parent.glob(database.name + "*"))
-    return {"import_s": finished.seconds, "import_rss_mb": finished.peak_rss / MB,
+    return {"import_s": finished.seconds, "import_memory_mb": finished.peak_memory / MB,
+            "import_rss_mb": finished.peak_rss / MB,
             "index_mb": size / MB, "statements": int(finished.stdout.strip())}
 
 
@@ -87,10 +92,11 @@ def run(size: str, out: Path, keep: bool) -> dict:
     work = out / size
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    load_before = os.getloadavg()[0]
     queries = load_queries(QUERY_FILE)
     limit = 60 if quick else 0
     chosen = queries[::max(1, len(queries) // limit)][:limit] if limit else queries
-    counts = {1: 60, 8: 160, 32: 160} if quick else {1: 400, 8: 1600, 32: 1600}
+    counts = REQUESTS.get(size, REQUESTS["100k"])
     corpus = None
     if SIZES[size]:
         began = time.perf_counter()
@@ -117,7 +123,9 @@ def run(size: str, out: Path, keep: bool) -> dict:
     fts5.update(_http("bench.fts5:create_app", environment(BENCH_FTS5_DB=str(database)), chosen, counts))
     slowest = sorted(zip(probe["latencies_ms"], probe["categories"], probe["queries"], strict=True),
                      reverse=True)[:8]
-    result = {"size": size, "queries": len(chosen), "command": "python -m bench " + " ".join(sys.argv[1:]),
+    load_after = os.getloadavg()[0]
+    result = {"size": size, "load_average": [round(load_before, 2), round(load_after, 2)],
+              "queries": len(chosen), "command": "python -m bench " + " ".join(sys.argv[1:]),
               "machine": report.machine(), "verbatim": verbatim, "fts5": fts5, "slowest": slowest}
     (out / f"results-{size}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     if not keep:

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -31,24 +32,32 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def rss_bytes(pid: int, *, children: bool = True) -> int:
-    """Resident memory of a process (and its children): the sum of their VmRSS."""
-    total = 0
-    for member in (_tree(pid) if children else [pid]):
-        try:
-            with open(f"/proc/{member}/status") as handle:
-                for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-        except OSError:
-            continue
-    return total
+def _status_value(pid: int, path: str, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/{path}") as handle:
+            for line in handle:
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of one process (VmRSS)."""
+    return _status_value(pid, "status", "VmRSS:")
+
+
+def pss_bytes(pid: int) -> int:
+    """Memory of a process and its children, each page shared between them counted once
+    in total (the sum of their PSS): forked index writers share the parent's pages, which a
+    sum of RSS would count once per process."""
+    return sum(_status_value(member, "smaps_rollup", "Pss:") for member in _tree(pid))
 
 
 class MemoryWatch:
-    """Samples a process tree's resident memory every ``interval`` seconds; ``peak`` is the
-    highest sum seen."""
+    """Samples a process tree's memory (PSS sum) every ``interval`` seconds; ``peak`` is
+    the highest seen."""
 
     def __init__(self, pid: int, interval: float = 0.1):
         self.pid, self.interval, self.peak = pid, interval, 0
@@ -58,7 +67,7 @@ class MemoryWatch:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, rss_bytes(self.pid))
+            self.peak = max(self.peak, pss_bytes(self.pid))
             self._stop.wait(self.interval)
 
     def stop(self) -> int:
@@ -70,7 +79,8 @@ class MemoryWatch:
 @dataclass
 class Finished:
     seconds: float
-    peak_rss: int
+    peak_memory: int   # the process tree's highest PSS sum
+    peak_rss: int      # the highest RSS of any one process of the tree (from wait4)
     stdout: str
 
 
@@ -84,16 +94,20 @@ def environment(data_dir: Path | None = None, **extra: str) -> dict[str, str]:
 def run_measured(arguments: list[str], env: dict[str, str]) -> Finished:
     """Run a command to completion; wall time and peak memory of its process tree.
     A failure raises with the command's error output."""
-    started = time.perf_counter()
-    process = subprocess.Popen(arguments, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    watch = MemoryWatch(process.pid)
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    peak = watch.stop()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(arguments, env=env, cwd=PROJECT_ROOT, stdout=out, stderr=err)
+        watch = MemoryWatch(process.pid)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        peak = watch.stop()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if process.returncode:
         raise RuntimeError(f"{' '.join(arguments[:4])} … failed ({process.returncode}):\n{stderr[-3000:]}")
-    return Finished(seconds, peak, stdout)
+    return Finished(seconds, peak, usage.ru_maxrss * 1024, stdout)
 
 
 def free_port() -> int:
@@ -107,18 +121,25 @@ class Server:
 
     def __init__(self, app_factory: str, env: dict[str, str], threads: int = 8):
         self.port = free_port()
+        # A file, not a pipe: waitress logs its queue depth under load, and an unread pipe
+        # that fills up stops the server.
+        self.log = tempfile.TemporaryFile()
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [PYTHON, "-m", "waitress", f"--listen=127.0.0.1:{self.port}", f"--threads={threads}",
              "--call", app_factory], env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE)
+            stderr=self.log)
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")[-2000:]
 
     def first_answer(self, path: str, timeout: float = 300.0) -> float:
         """Seconds from start until ``path`` is first answered with 200 (the cold start)."""
         url = f"http://127.0.0.1:{self.port}{path}"
         while time.perf_counter() - self.started < timeout:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"server exited: {self.log_tail()}")
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as response:
                     response.read()
@@ -138,3 +159,4 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()

@@ -48,7 +48,8 @@ ROWS = (
     ("statements", "statements", "", None),
     ("import_s", "import, archive + index (wall)", "s", True),
     ("import_rate", "import rate", "statements/s", False),
-    ("import_rss_mb", "importer peak RSS (process tree)", "MB", True),
+    ("import_memory_mb", "importer peak memory (PSS, whole process tree)", "MB", True),
+    ("import_rss_mb", "importer peak RSS (largest single process)", "MB", True),
     ("index_mb", "index size on disk", "MB", True),
     ("archive_mb", "archive (SQLite) size", "MB", True),
     ("cold_start_ms", "cold start: server start to first answered query", "ms", True),
@@ -97,7 +98,8 @@ def section(results: list[dict]) -> str:
         parts.append(f"Command: `{result['command']}`. Machine: {result['machine']['cpu']},"
                      f" {result['machine']['memory']} RAM, {result['machine']['os']}, Python"
                      f" {result['machine']['python']}, SQLite {result['machine']['sqlite']},"
-                     f" whoosh-reloaded {result['machine']['whoosh']}.\n")
+                     f" whoosh-reloaded {result['machine']['whoosh']}. Load average (1 min) at"
+                     f" start and end: {' / '.join(map(str, result.get('load_average', [])))}.\n")
         parts.append(table(result) + "\n")
         slow = result.get("slowest", [])
         if slow:
