@@ -48,9 +48,10 @@ class LineReader:
     is skipped in bounded chunks rather than read into memory. ``fraction``
     is how far through the (compressed) file reading has got."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, keep_ends: bool = False):
         self.path = path
         self.size = max(path.stat().st_size, 1)
+        self.keep_ends = keep_ends  # CSV: a quoted cell may hold CRs that belong to the text
         self._raw: BinaryIO | None = None
 
     @property
@@ -75,7 +76,7 @@ class LineReader:
                             line = handle.readline(MAX_LINE_BYTES)
                         yield number, None
                         continue
-                    yield number, line.rstrip(b"\r\n")
+                    yield number, line if self.keep_ends else line.rstrip(b"\r\n")
             except _READ_ERRORS as error:
                 raise ImportFileError(describe_read_error(self.path, error)) from None
 

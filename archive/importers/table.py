@@ -26,7 +26,7 @@ class _LineFeed:
     def __init__(self, path: Path):
         self.path = path
         self.line = 0
-        self.reader = LineReader(path)
+        self.reader = LineReader(path, keep_ends=True)
         self._lines = iter(self.reader)
 
     def __iter__(self) -> Iterator[str]:
@@ -36,16 +36,25 @@ class _LineFeed:
                 raise ImportFileError(
                     f"{self.path.name} line {number}: longer than {MAX_LINE_BYTES // 2**20} MiB")
             try:
-                yield decode_line(raw, number) + "\n"
+                yield decode_line(raw, number)  # with its own line break, as csv expects
             except ValueError as error:
                 raise ImportFileError(f"{self.path.name} line {number}: {error}") from None
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+def _dialect(sample: str) -> type[csv.Dialect]:
+    """The delimiter as sniffed from the header line; quoting as RFC 4180 says. (From a header
+    without quotes the sniffer also guesses that "" is no escaped quote, and skipping the
+    spaces after a delimiter would change the words.)"""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         return csv.excel
+
+    class Sniffed(csv.excel):
+        pass
+
+    Sniffed.delimiter = delimiter
+    return Sniffed
 
 
 def parse_csv(path: Path, options: ImportOptions,
