@@ -91,7 +91,7 @@ def test_a_100_kb_statement_is_found_and_excerpted(web, hostile):
                                    f"{RLO}Auszeit", "Aus\u200bzeit", f"({SCRIPT} OR {IMG}"])
 def test_hostile_queries_are_echoed_as_text(web, query):
     html = page(web, "/search?" + _query_string(q=query))
-    assert query in visible_text(html) or query.strip() in html.replace("&#34;", '"')
+    assert query in visible_text(html)  # in the title; the search box holds it as its value
     response = web.get("/api/search?" + _query_string(q=query))
     assert response.status_code == 200 and response.is_json
     assert response.get_json()["query"] == query
