@@ -143,7 +143,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the corpus, data directory and FTS5 file")
     parser.add_argument("--write-readme", action="store_true",
                         help="rewrite bench/README.md's results from every results-*.json in --out")
+    parser.add_argument("--readme-only", action="store_true",
+                        help="only rewrite bench/README.md's results from --out, run nothing")
     args = parser.parse_args()
+    if args.readme_only:
+        report.write_readme(args.out)
+        return
     size = "quick" if args.quick else args.size
     result = run(size, args.out, args.keep)
     print(report.section([result]))
