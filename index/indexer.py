@@ -185,6 +185,11 @@ def attach_index(store: Store, data_dir: Path | None = None) -> None:
                 # The archive has the change and journals it; the next sync indexes it.
                 log.warning("search index not updated now (%s); it catches up on the next write,"
                             " start or reindex", error)
+            except Exception:
+                # The write is committed and journalled: an indexing fault must not report it
+                # as failed. verify names the drift and reindex repairs it.
+                log.exception("search index not updated after a committed write;"
+                              " run: flask --app web reindex")
 
         follow.index_data_dir = data_dir
         store.listeners.append(follow)

@@ -155,3 +155,22 @@ def test_remove_statement_takes_it_out_of_the_index(store, data_dir, statement_i
     assert statement_id not in search_ids(store, data_dir, "OpenAI")
     assert index.find_index_drift(store, data_dir) == [
         f"index: {statement_id} is missing from the search index"]
+
+
+def test_an_indexing_fault_after_a_commit_keeps_the_write_and_shows_as_drift(store, data_dir, monkeypatch):
+    from index import indexer
+
+    index.attach_index(store, data_dir)
+    store.put_person(Person("tester", "Tess Tester"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("indexing fault")
+
+    monkeypatch.setattr(indexer, "_write", broken)
+    statement_id = store.add_statement(StatementContent(person_id="tester", lang="en", text="Kept anyway"))
+    assert store.get_statement(statement_id).text == "Kept anyway"
+    monkeypatch.undo()
+    assert index.find_index_drift(store, data_dir) == [
+        f"index: {statement_id} is missing from the search index"]
+    index.rebuild(store, data_dir)
+    assert index.find_index_drift(store, data_dir) == []
