@@ -1,12 +1,28 @@
-"""End-to-end in headless Chromium against the real server (waitress) on loopback."""
+"""End-to-end in headless Chromium against the real server (waitress) on loopback.
+
+With ``VERBATIM_SCREENSHOTS=DIR`` set, the tests also leave screenshots of what they saw in DIR
+(search results, a statement, the Cite box, each page on a 360 px phone).
+"""
 
 from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
 ALTMAN, SCHULMAN, BROCKMAN = "EGYN-534B", "FGPN-RXWX", "M53G-3GCT"
+
+
+def snap(driver, name: str) -> None:
+    """Keep a screenshot when VERBATIM_SCREENSHOTS names a folder."""
+    folder = os.environ.get("VERBATIM_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        assert driver.save_screenshot(str(Path(folder) / f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png"))
 
 
 def wait_for(driver, condition, timeout: float = 10):
@@ -27,6 +43,7 @@ def test_search_facet_statement_cite_and_reply_link(browser, live_server):
     assert "q=F%C3%BChrungskr%C3%A4fte+OR+Auszeit" in browser.current_url  # the query is in the URL
     marks = browser.find_elements(By.CSS_SELECTOR, "li.hit mark")
     assert marks and all(m.is_displayed() for m in marks[:3])
+    snap(browser, "search results")
 
     # narrow by a facet, then remove it again
     count_before = browser.find_element(By.ID, "result-count").text
@@ -44,6 +61,7 @@ def test_search_facet_statement_cite_and_reply_link(browser, live_server):
     browser.find_element(By.CSS_SELECTOR, "li.hit a.cid").click()
     wait_for(browser, lambda d: f"/s/{BROCKMAN}" in d.current_url)
     assert browser.find_element(By.CSS_SELECTOR, "code.cid.big").text == BROCKMAN
+    snap(browser, "statement")
     copy = browser.find_element(By.CSS_SELECTOR, ".cidline button.copy")
     copy.click()
     wait_for(browser, lambda d: "done" in copy.get_attribute("class"))
@@ -56,6 +74,8 @@ def test_search_facet_statement_cite_and_reply_link(browser, live_server):
     bibtex.find_element(By.TAG_NAME, "summary").click()
     pre = bibtex.find_element(By.TAG_NAME, "pre")
     assert pre.is_displayed() and "@misc" in pre.text and BROCKMAN in pre.text
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", bibtex)
+    snap(browser, "cite box")
 
     # follow a reply to this post, and back up the in-reply-to link
     browser.find_element(By.CSS_SELECTOR, "a[href='/s/N5NT-5ZJF']").click()
@@ -89,3 +109,4 @@ def test_nothing_overflows_on_a_360px_phone(browser, live_server, path, tmp_path
         " > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)")
     assert wide == []
     assert browser.save_screenshot(str(tmp_path / "phone.png"))
+    snap(browser, f"phone {path}")
