@@ -73,14 +73,14 @@ def _http(factory: str, env: dict, queries, counts: dict[int, int]) -> dict:
     figures: dict = {}
     try:
         figures["cold_start_ms"] = server.first_answer(query_path(queries[0])) * 1000
-        peak = server.rss()
+        peak = server.memory()
         for clients, requests in counts.items():
             result = run_load(server.port, queries, clients, requests)
             if result.errors:
                 raise RuntimeError(f"{factory}: {result.errors} of {requests} requests failed")
             figures[f"http{clients}_rps"] = result.throughput
             figures[f"http{clients}_p95_ms"] = report.percentile(result.latencies_ms, 0.95)
-            peak = max(peak, server.rss())
+            peak = max(peak, server.memory())
         figures["server_rss_mb"] = peak / MB
     finally:
         server.stop()

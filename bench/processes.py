@@ -1,5 +1,5 @@
 """Child processes of the benchmark: run one while sampling the resident memory of it and
-its children, and start a waitress server and wait for its first answer."""
+its children, and start the production server (gunicorn) and wait for its first answer."""
 
 from __future__ import annotations
 
@@ -41,11 +41,6 @@ def _status_value(pid: int, path: str, key: str) -> int:
     except OSError:
         pass
     return 0
-
-
-def rss_bytes(pid: int) -> int:
-    """Resident memory of one process (VmRSS)."""
-    return _status_value(pid, "status", "VmRSS:")
 
 
 def pss_bytes(pid: int) -> int:
@@ -116,19 +111,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Server:
-    """A waitress server on a free loopback port, started on ``app_factory`` (``module:function``)."""
+SERVER_WORKERS = 2
+SERVER_THREADS = 2
 
-    def __init__(self, app_factory: str, env: dict[str, str], threads: int = 8):
+
+class Server:
+    """The production server (gunicorn, the README's settings) on a free loopback port, started
+    on ``app_factory`` (``module:function``)."""
+
+    def __init__(self, app_factory: str, env: dict[str, str]):
         self.port = free_port()
-        # A file, not a pipe: waitress logs its queue depth under load, and an unread pipe
-        # that fills up stops the server.
+        # A file, not a pipe: an unread pipe that fills up stops the server.
         self.log = tempfile.TemporaryFile()
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "waitress", f"--listen=127.0.0.1:{self.port}", f"--threads={threads}",
-             "--call", app_factory], env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
-            stderr=self.log)
+            [PYTHON, "-m", "gunicorn", "--workers", str(SERVER_WORKERS), "--threads", str(SERVER_THREADS),
+             "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", f"{app_factory}()"],
+            env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=self.log)
 
     def log_tail(self) -> str:
         self.log.seek(0)
@@ -149,8 +148,9 @@ class Server:
                 time.sleep(0.02)
         raise RuntimeError(f"server did not answer {url} within {timeout:.0f} s")
 
-    def rss(self) -> int:
-        return rss_bytes(self.process.pid)
+    def memory(self) -> int:
+        """The server's master and workers together (PSS: shared pages counted once)."""
+        return pss_bytes(self.process.pid)
 
     def stop(self) -> None:
         self.process.terminate()

@@ -64,7 +64,7 @@ ROWS = (
     ("http8_p95_ms", "HTTP 8 clients: p95", "ms", True),
     ("http32_rps", "HTTP 32 clients: throughput", "req/s", False),
     ("http32_p95_ms", "HTTP 32 clients: p95", "ms", True),
-    ("server_rss_mb", "server peak RSS under load", "MB", True),
+    ("server_rss_mb", "server peak memory under load (PSS, master and workers)", "MB", True),
 )
 
 

@@ -68,14 +68,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path, threads: int = 4):
-    """The app under waitress (the production server) on a free loopback port."""
+def running_server(data_dir: Path, workers: int = 2, threads: int = 2):
+    """The app under gunicorn (the production server, README settings) on a free loopback port."""
     port = free_port()
     env = dict(os.environ, VERBATIM_DATA_DIR=str(data_dir))
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stop the server
     process = subprocess.Popen(
-        [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
-         "--call", "web:create_app"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "web:create_app()"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -85,17 +86,19 @@ def running_server(data_dir: Path, threads: int = 4):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode(errors="replace")
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
                     raise RuntimeError(f"server did not start:\n{output[-3000:]}") from None
                 time.sleep(0.2)
         yield base_url
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-        process.stdout.close()
+            process.wait()
+        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""End-to-end in headless Chromium against the real server (waitress) on loopback.
+"""End-to-end in headless Chromium against the real server (gunicorn) on loopback.
 
 With ``VERBATIM_SCREENSHOTS=DIR`` set, the tests also leave screenshots of what they saw in DIR
 (search results, a statement, the Cite box, each page on a 360 px phone).

@@ -1,4 +1,4 @@
-"""The real browser (headless Chromium against waitress on loopback): hostile records render as
+"""The real browser (headless Chromium against gunicorn on loopback): hostile records render as
 text (no dialog, no injected element, direction overrides kept inside their field), umlauts
 typed into the search box, keyboard-only use of results, copy buttons and the Cite box, a
 permalink with a paragraph locator, and the 404 page's near miss."""
