@@ -16,7 +16,7 @@ X_SAMPLE = CORPORA / "x-archive-sample" / "tweets.js"
 X_PRETTIER = CORPORA / "x-archive-sample" / "tweets-prettier-not-json.js"
 GERMAN = CORPORA / "de-politicians-tweets" / "tweets.jsonl.gz"
 TRUMP = CORPORA / "trump-tweets" / "trump_tweets.jsonl.gz"
-DATA = Path(__file__).resolve().parent / "data" / "import"
+DATA = Path(__file__).resolve().parent / "broken_files"
 
 GERMAN_MAP = ["--map", "text=full_text", "--map", "speaker=twitter_handle",
               "--map", "posted_at=created_at", "--map", "platform_id=status_id",
