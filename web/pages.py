@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from archive.cite import CITATION_STYLES
@@ -47,7 +47,7 @@ def search_url(args: MultiDict, **changes) -> str:
 @bp.get("/")
 @bp.get("/search")
 def search():
-    if request.path == "/" and "q" not in request.args and not request.args:
+    if request.path == "/" and not request.args:
         return render_template("search.html", page=None, statements={}, args=request.args,
                                json_url=url_for("api.search"))
     if wants_json():
@@ -121,7 +121,7 @@ def statement(reference: str):
         language_names=LANGUAGE_NAMES,
         json_url=url_for("pages.statement", reference=lookup.canonical + ".json"),
     )
-    return api.cacheable(api.Response(response, mimetype="text/html"), api.statement_etag(lookup))
+    return api.cacheable(Response(response, mimetype="text/html"), api.statement_etag(lookup))
 
 
 @bp.get("/speakers")
