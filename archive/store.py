@@ -735,20 +735,15 @@ class Store:
                     current.platform, current.platform_id, rows[-1][3],
                     current.posted_at.sort_key(), statement.created_at,
                     statement.withdrawn_reason, statement.withdrawn_at))
-            try:
-                self._db.executemany(
-                    "INSERT INTO statements (statement_id, status, current_revision, person_id,"
-                    " platform, platform_id, text_sha256, sort_key, created_at, withdrawn_reason,"
-                    " withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", statement_rows)
-                self._db.executemany(
-                    "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
-                    " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
-                self._db.executemany("INSERT INTO changes (statement_id) VALUES (?)",
-                                     [(statement_id,) for statement_id in ids])
-            except sqlite3.IntegrityError as error:
-                raise InvalidRecordError(str(error)) from error
-            except sqlite3.OperationalError as error:
-                raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+            self._write_many(
+                "INSERT INTO statements (statement_id, status, current_revision, person_id,"
+                " platform, platform_id, text_sha256, sort_key, created_at, withdrawn_reason,"
+                " withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", statement_rows)
+            self._write_many(
+                "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
+                " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
+            self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
+                             [(statement_id,) for statement_id in ids])
             self._changed.update(ids)
         return ids
 
@@ -789,20 +784,15 @@ class Store:
                 updates[statement_id] = (numbers[statement_id], content.person_id, content.platform,
                                          content.platform_id, row[3], content.posted_at.sort_key(),
                                          statement_id)
-            try:
-                self._db.executemany(
-                    "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
-                    " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
-                self._db.executemany(
-                    "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
-                    " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
-                    list(updates.values()))
-                self._db.executemany("INSERT INTO changes (statement_id) VALUES (?)",
-                                     [(statement_id,) for statement_id in updates])
-            except sqlite3.IntegrityError as error:
-                raise InvalidRecordError(str(error)) from error
-            except sqlite3.OperationalError as error:
-                raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+            self._write_many(
+                "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
+                " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
+            self._write_many(
+                "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
+                " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
+                list(updates.values()))
+            self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
+                             [(statement_id,) for statement_id in updates])
             self._changed.update(updates)
         return len(revision_rows)
 
