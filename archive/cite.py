@@ -415,6 +415,20 @@ def _chicago_elements(
     return title, facts, archive
 
 
+def _chicago_author(statement: Statement, *, inverted: bool) -> str:
+    """``Sam Altman (@sama)`` for a note, ``Altman, Sam (@sama)`` for the bibliography; an
+    unnamed speaker is only their handle, if any (never a name)."""
+    handle = _speaker_handle(statement)
+    if statement.speaker.unnamed:
+        return handle
+    if inverted:
+        family, given = _name_parts(statement.speaker)
+        name = f"{family}, {given}" if given else family
+    else:
+        name = _one_line(statement.speaker.name)
+    return name + (f" ({handle})" if handle else "")
+
+
 def format_chicago_note(statement: Statement, *, permalink: str, accessed: date,
                         locator: CitationRef | None = None, source: Source | None = None) -> str:
     """Chicago 17 full note (14.209 social media).
@@ -426,11 +440,7 @@ def format_chicago_note(statement: Statement, *, permalink: str, accessed: date,
     """
     cited_passage(statement, locator)
     title, facts, archive = _chicago_elements(statement, locator, accessed)
-    handle = _speaker_handle(statement)
-    if statement.speaker.unnamed:
-        author = handle
-    else:
-        author = _one_line(statement.speaker.name) + (f" ({handle})" if handle else "")
+    author = _chicago_author(statement, inverted=False)
     lead = f"{author}, " if author else ""
     return f"{lead}{_quoted_title(title, ',')} {', '.join(facts + archive + [permalink])}."
 
@@ -445,14 +455,7 @@ def format_chicago_bib(statement: Statement, *, permalink: str, accessed: date,
     """
     cited_passage(statement, locator)
     title, facts, archive = _chicago_elements(statement, locator, accessed)
-    handle = _speaker_handle(statement)
-    if statement.speaker.unnamed:
-        author = handle
-    else:
-        family, given = _name_parts(statement.speaker)
-        author = f"{family}, {given}" if given else family
-        if handle:
-            author += f" ({handle})"
+    author = _chicago_author(statement, inverted=True)
     medium_and_date = _capitalise(", ".join(facts[:2]))
     pieces = [f"{_end_with(author, '.')} " if author else "", _quoted_title(title, "."),
               " " + _end_with(medium_and_date, ".")]
