@@ -91,8 +91,9 @@ def statement(reference: str):
     return statement_json(reference)
 
 
-def build_citation(lookup, style: str, locator: str = ""):
-    store = get_store()
+def build_citations(lookup, styles, locator: str = "") -> dict:
+    """The statement cited in each of ``styles`` (CSL-JSON as a dict), at the reference's
+    locator or the ``locator`` parameter; its first source is read once for all styles."""
     statement = lookup.statement
     ref = lookup.ref
     if locator:
@@ -102,11 +103,12 @@ def build_citation(lookup, style: str, locator: str = ""):
             raise ApiError(400, f"Parameter 'locator': {error}") from None
     source = None
     if statement.content.sources:
-        source = store.get_source(statement.content.sources[0].source_id)
+        source = get_store().get_source(statement.content.sources[0].source_id)
+    link = permalink(statement.statement_id, ref.locator)
     try:
-        return format_citation(style, statement, permalink=permalink(statement.statement_id, ref.locator),
-                               accessed=date.today(), locator=ref if ref.locator else None,
-                               source=source)
+        return {style: format_citation(style, statement, permalink=link, accessed=date.today(),
+                                       locator=ref if ref.locator else None, source=source)
+                for style in styles}
     except ValueError as error:
         raise ApiError(400, f"Parameter 'locator': {error}") from None
 
@@ -120,7 +122,7 @@ def citation(reference: str):
     lookup = find_statement(reference)
     if lookup.statement.is_withdrawn:
         raise gone(lookup)
-    text = build_citation(lookup, style, request.args.get("locator", "").strip())
+    text = build_citations(lookup, [style], request.args.get("locator", "").strip())[style]
     payload = {"statement_id": lookup.statement.statement_id, "style": style, "citation": text}
     return cacheable(jsonify(payload), f"{statement_etag(lookup)}-{style}-{date.today()}")
 

@@ -98,8 +98,7 @@ def statement(reference: str):
                                ), 410
     store = get_store()
     citations = []
-    for style in CITATION_STYLES:
-        text = api.build_citation(lookup, style)
+    for style, text in api.build_citations(lookup, CITATION_STYLES).items():
         if isinstance(text, dict):
             text = json.dumps(text, ensure_ascii=False, indent=2)
         citations.append((style, STYLE_LABELS.get(style, style), text))

@@ -72,7 +72,7 @@ def build_statement_payload(statement: Statement, store: Store) -> dict:
     for name in ("in_reply_to", "reported_by", "translation_of"):
         record[name] = record[name] or None
         record[f"{name}_url"] = permalink(record[name]) if record[name] else None
-    for name in ("translation_of", "translation_note", "date_note", "platform", "platform_id",
+    for name in ("translation_note", "date_note", "platform", "platform_id",
                  "venue", "in_reply_to_external", "display_text", "original_lang"):
         if name in record and record[name] == "":
             record[name] = None
