@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.records import Statement
+
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("speaker", "year", "lang", "platform", "kind")
 
@@ -36,6 +38,9 @@ class SearchHit:
     # where the snippet lies in the statement text (characters): 0 and len(text) when whole
     snippet_start: int = 0
     snippet_end: int = 0
+    # the statement as the search read it from the archive to cut the snippet, so that the
+    # caller need not read it again (not part of the JSON shape)
+    statement: Statement | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

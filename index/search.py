@@ -310,7 +310,7 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
                 continue
             snippet, snippet_start, snippet_end = make_snippet(statement.text, built.highlight)
             result.hits.append(SearchHit(statement_id, round(float(score), 4), snippet,
-                                         snippet_start, snippet_end))
+                                         snippet_start, snippet_end, statement))
     return result
 
 

@@ -77,10 +77,12 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
         raise ApiError(400, f"Parameter '{name}': {error.message}") from None
     statements = {}
     for hit in page.hits:
-        try:
-            statement = store.get_statement(hit.statement_id)
-        except StatementNotFoundError:
-            continue  # the index ranks; the archive decides what exists
+        statement = hit.statement  # read from the archive by this search already
+        if statement is None:
+            try:
+                statement = store.get_statement(hit.statement_id)
+            except StatementNotFoundError:
+                continue  # the index ranks; the archive decides what exists
         if not statement.is_withdrawn:
             statements[hit.statement_id] = statement
     return page, statements
