@@ -16,7 +16,7 @@ from index.indexer import (
     sync_index,
 )
 from index.results import FacetValue, SearchHit, SearchPage, SearchParameterError
-from index.search import search
+from index.search import search, search_ids
 
 
 def is_index_built(data_dir) -> bool:
@@ -31,5 +31,5 @@ def is_index_built(data_dir) -> bool:
 __all__ = [
     "FacetValue", "IndexLockTimeoutError", "IndexUnavailableError", "SearchHit", "SearchPage",
     "SearchParameterError", "attach_index", "find_index_drift", "index_statements",
-    "is_index_built", "prepare_index", "rebuild", "remove_statement", "search", "sync_index",
+    "is_index_built", "prepare_index", "rebuild", "remove_statement", "search", "search_ids", "sync_index",
 ]

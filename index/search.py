@@ -265,6 +265,14 @@ def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: Built
     return text if text != parsed.text else None
 
 
+def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter]):
+    """The speakers, the built query and the matching documents per segment."""
+    stamp = (str(generation), searcher.reader().generation())
+    speakers = _speakers(store, searcher, stamp)
+    built = build_query(parsed, searcher.reader(), speakers, _years(searcher, stamp), filters)
+    return speakers, built, _matching(searcher, built)
+
+
 def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: str, page: int,
          per_page: int, allow_retry_with_suggestion: bool = True) -> SearchPage:
     started = time.monotonic()
@@ -278,10 +286,7 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
         return result
     generation, ix = live
     with directory.pooled_searcher(ix) as searcher:
-        stamp = (str(generation), searcher.reader().generation())
-        speakers = _speakers(store, searcher, stamp)
-        built = build_query(parsed, searcher.reader(), speakers, _years(searcher, stamp), filters)
-        matching = _matching(searcher, built)
+        speakers, built, matching = _match(store, searcher, generation, parsed, filters)
         result.total = sum(len(docnums) for _leaf, _offset, docnums in matching)
         result.facets = _facets(matching, speakers)
         if result.total < SUGGEST_BELOW and built.words:
@@ -333,3 +338,24 @@ def search(query: str, *, store: Store, data_dir: Path, speaker: str | None = No
     except (OSError, IndexUnavailableError):
         # a rebuild switched generations while this search was opening files: once more
         return _run(query, store, Path(data_dir), filters, sort, page, per_page)
+
+
+def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None = None,
+               lang: str | None = None, platform: str | None = None, kind: str | None = None,
+               date_from: str | None = None, date_to: str | None = None,
+               sort: str = "relevance") -> list[str]:
+    """Every statement ID the search matches, in the order of ``sort``, with no paging window:
+    for exports. Relevance keeps the time budget of ``search``, after which the order is by
+    date. Raises SearchParameterError like ``search``."""
+    filters = _check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, 1, 1)
+    parsed = parse_query(query if isinstance(query, str) else "")
+    directory = get_index_directory(Path(data_dir))
+    live = directory.live_generation()
+    if live is None:
+        return []
+    generation, ix = live
+    with directory.pooled_searcher(ix) as searcher:
+        _speakers_found, built, matching = _match(store, searcher, generation, parsed, filters)
+        total = sum(len(docnums) for _leaf, _offset, docnums in matching)
+        ranked = _ranked(searcher, built, matching, sort, max(total, 1))
+        return [_statement_id(searcher, docnum) for docnum, _score in ranked]

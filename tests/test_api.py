@@ -176,6 +176,20 @@ def test_search_results_stream_as_csv_and_jsonl(client):
     assert_error(client.get("/api/search.csv?sort=bogus"), 400, "'sort'")
 
 
+def test_exports_are_not_bound_by_the_paging_window(client, monkeypatch):
+    import importlib
+
+    search_module = importlib.import_module("index.search")
+
+    monkeypatch.setattr(search_module, "MAX_RESULT_WINDOW", 4)  # the window for paging by hand
+    assert_error(client.get("/api/search?q=&per_page=2&page=3"), 400, "'page'")
+    exported = client.get("/api/search.csv?q=&sort=oldest").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert len(rows) == 6
+    assert rows[0]["statement_id"] == "N92U-REDF"  # 2015 comes first, undated ones last
+    assert {row["statement_id"] for row in rows[-2:]} == {"N5NT-5ZJF", "MJF5-GVT6"}
+
+
 def test_statement_caching_and_cors(client):
     first = client.get(f"/api/statements/{ALTMAN}")
     assert first.headers["Access-Control-Allow-Origin"] == "*"

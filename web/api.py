@@ -39,7 +39,8 @@ def search():
 
 
 def stream_search(lines, mimetype: str, extension: str) -> Response:
-    """Every result of the search, streamed as it is read: no row cap, bounded memory."""
+    """Every result of the search, streamed as it is read: no row cap and no paging window;
+    only the list of matching IDs is held, statements are read one by one."""
     statements = iter_search_statements(request.args)
     first = next(statements, None)  # runs the search now, so a bad parameter is still a 400
 

@@ -51,19 +51,29 @@ def read_search_args(args: Mapping[str, str]) -> dict:
 
 
 def iter_search_statements(args: Mapping[str, str]) -> Iterator[Statement]:
-    """Every statement the search finds, in result order, page by page."""
-    params = dict(args)
-    params["per_page"] = str(MAX_PER_PAGE)
-    number = 1
-    while True:
-        params["page"] = str(number)
-        page, statements = run_search(params)
-        for hit in page.hits:
-            if hit.statement_id in statements:
-                yield statements[hit.statement_id]
-        if number * page.per_page >= page.total or not page.hits:
-            return
-        number += 1
+    """Every statement the search finds, in result order (no paging window: for exports).
+    Bad parameters raise ApiError 400 on the first ``next``, before anything is sent."""
+    params = read_search_args(args)
+    for name in ("page", "per_page"):
+        del params[name]
+    try:
+        statement_ids = index.search_ids(params.pop("query"), store=get_store(),
+                                         data_dir=get_data_dir(), **params)
+    except SearchParameterError as error:
+        raise _parameter_error(error) from None
+    for statement_id in statement_ids:
+        try:
+            # get_store() each time: a streamed response outlives the request's first store
+            statement = get_store().get_statement(statement_id)
+        except StatementNotFoundError:
+            continue  # the index ranks; the archive decides what exists
+        if not statement.is_withdrawn:
+            yield statement
+
+
+def _parameter_error(error: SearchParameterError) -> ApiError:
+    name = {"date_from": "from", "date_to": "to"}.get(error.parameter, error.parameter)
+    return ApiError(400, f"Parameter '{name}': {error.message}")
 
 
 def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement]]:
@@ -73,8 +83,7 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
     try:
         page = index.search(store=store, data_dir=get_data_dir(), **params)
     except SearchParameterError as error:
-        name = {"date_from": "from", "date_to": "to"}.get(error.parameter, error.parameter)
-        raise ApiError(400, f"Parameter '{name}': {error.message}") from None
+        raise _parameter_error(error) from None
     statements = {}
     for hit in page.hits:
         statement = hit.statement  # read from the archive by this search already
