@@ -191,14 +191,19 @@ class Store:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def migrate(self) -> int:
-        """Bring the schema forward to SCHEMA_VERSION; returns the version."""
-        current = self.schema_version
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {current}, newer than this software ({SCHEMA_VERSION})"
-            )
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
+        """Bring the schema forward to SCHEMA_VERSION; returns the version.
+
+        The version is read under the write lock, so that processes starting
+        together on a new archive (a server's workers) migrate it once.
+        """
+        if self.schema_version == SCHEMA_VERSION:
+            return SCHEMA_VERSION
+        with self.transaction():
+            current = self.schema_version
+            if current > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} has schema version {current},"
+                                 f" newer than this software ({SCHEMA_VERSION})")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in _MIGRATIONS[version].split(";"):
                     if statement.strip():
                         self._db.execute(statement)
