@@ -133,11 +133,10 @@ class QueryBuilder:
             self.result.speaker_ids.add(person_id)
         if self.expanded < MAX_TOTAL_EXPANSIONS:
             compounds = self.compounds(terms[0])
-            if compounds:
-                options.append(wq.Or([wq.Term("words", compound) for compound in compounds],
-                                     boost=COMPOUND_BOOST))
-                self.result.highlight.update(compounds)
-                self.expanded += len(compounds)
+            # each compound boosted on its own: Whoosh drops the boost of a one-term Or
+            options.extend(wq.Term("words", compound, boost=COMPOUND_BOOST) for compound in compounds)
+            self.result.highlight.update(compounds)
+            self.expanded += len(compounds)
         return options[0] if len(options) == 1 else wq.Or(options)
 
     def phrase(self, node: Phrase, highlight_stems: bool = False) -> wq.Query | None:

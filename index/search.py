@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
@@ -26,9 +27,10 @@ from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.columns import column_values, count_facets
 from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
-from index.docsets import matching_docs
+from index.docsets import SegmentMatches
 from index.query_builder import BuiltQuery, build_query
 from index.query_language import Filter, ParsedQuery, Word, parse_query
+from index.ranking import RankingTimeoutError, UnrankableQueryError, rank
 from index.results import FACETS, SORTS, FacetValue, SearchHit, SearchPage, SearchParameterError
 from index.snippets import make_snippet
 from index.speakers import SpeakerDirectory, get_speaker_directory, name_words
@@ -44,6 +46,8 @@ RANK_TIME_MIN = 0.1
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
 LANGUAGE_LABELS = {"de": "German", "en": "English"}
 PLATFORM_LABELS = {"x": "X", "twitter": "Twitter"}
+RANKING_TIMED_OUT = ("Too many statements match these words to rank them by relevance in time;"
+                     " they are sorted by date, newest first.")
 _PARAMETER_TEXT = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
 
@@ -132,51 +136,81 @@ def _speakers(store: Store, searcher: Searcher, stamp: tuple) -> SpeakerDirector
     return get_speaker_directory(store, _lexicons(searcher, stamp)[1], stamp)
 
 
-def _matching(searcher: Searcher, built: BuiltQuery) -> list[tuple[Searcher, int, list[int]]]:
-    """(leaf searcher, offset, matching local document numbers) for every segment."""
+class SegmentHits(NamedTuple):
+    """One segment's part of a search: its searcher, the offset of its document numbers,
+    the node-by-node matches of the query, and the live documents that match."""
+
+    leaf: Searcher
+    offset: int
+    matches: SegmentMatches
+    docnums: list[int]
+
+
+def _matching(searcher: Searcher, built: BuiltQuery) -> list[SegmentHits]:
     whole = built.query if built.query is not None else wq.Every()
-    return [(leaf, offset, matching_docs(leaf, whole)) for leaf, offset in searcher.leaf_searchers()]
+    hits = []
+    for leaf, offset in searcher.leaf_searchers():
+        matches = SegmentMatches(leaf)
+        hits.append(SegmentHits(leaf, offset, matches, matches.matching(whole)))
+    return hits
 
 
-def _ranked(searcher: Searcher, built: BuiltQuery, matching, sort: str,
+def _ranked(searcher: Searcher, built: BuiltQuery, matching: list[SegmentHits], sort: str,
             limit: int, time_left: float = SEARCH_TIME_BUDGET) -> list[tuple[int, float]]:
     """(global document number, score) of the first ``limit`` hits in the chosen order."""
-    if not any(docnums for _leaf, _offset, docnums in matching):
-        return []  # Whoosh's matchers could spend seconds skipping to find nothing
+    if not any(part.docnums for part in matching):
+        return []
     if sort == "relevance" and built.scored:
-        # Whoosh's matchers fail on some nested shapes when skipping by block quality, and a
-        # few even without it; ranking then falls back to a plain walk, and at last to dates.
-        # Scoring is Python: many common words over a big archive would take seconds, so
+        # Scoring is Python: many common words over a big archive could take seconds, so
         # ranking has a time limit, after which the (already counted) matches go by date.
-        for optimize in (True, False):
-            timed = TimeLimitCollector(searcher.collector(limit=limit, terms=False, optimize=optimize),
-                                       timelimit=max(RANK_TIME_MIN, time_left), use_alarm=False)
-            try:
-                searcher.search_with_collector(built.query, timed)
-                return [(hit.docnum, hit.score) for hit in timed.results()]
-            except TimeLimit:
-                built.notices.append("Too many statements match these words to rank them by"
-                                     " relevance in time; they are sorted by date, newest first.")
-                break
-            except (AssertionError, IndexError):
-                continue
-        else:
-            built.notices.append("These results could not be ranked by relevance; they are"
-                                 " sorted by date, newest first.")
+        deadline = time.monotonic() + max(RANK_TIME_MIN, time_left)
+        try:
+            return rank(searcher, built.query,
+                        [(part.offset, part.matches, part.docnums) for part in matching], limit,
+                        deadline)
+        except RankingTimeoutError:
+            built.notices.append(RANKING_TIMED_OUT)
+        except UnrankableQueryError:
+            ranked = _ranked_by_whoosh(searcher, built, limit, deadline)
+            if ranked is not None:
+                return ranked
     order = "oldest" if sort == "oldest" else "newest"
     best: list[tuple[bytes, int]] = []
-    for leaf, offset, docnums in matching:
-        if not docnums:
+    for part in matching:
+        if not part.docnums:
             continue
-        keys = column_values(leaf.reader(), order)
+        keys = column_values(part.leaf.reader(), order)
         pick = heapq.nsmallest if order == "oldest" else heapq.nlargest
-        best.extend((keys[docnum], offset + docnum) for docnum in pick(limit, docnums, key=keys.__getitem__))
+        best.extend((keys[docnum], part.offset + docnum)
+                    for docnum in pick(limit, part.docnums, key=keys.__getitem__))
     best.sort(reverse=order == "newest")
     return [(docnum, 0.0) for _key, docnum in best[:limit]]
 
 
-def _facets(matching, speakers: SpeakerDirectory) -> dict[str, list[FacetValue]]:
-    counts = count_facets([(leaf.reader(), docnums) for leaf, _offset, docnums in matching])
+def _ranked_by_whoosh(searcher: Searcher, built: BuiltQuery, limit: int,
+                      deadline: float) -> list[tuple[int, float]] | None:
+    """Whoosh's own collector, for a query shape index.ranking does not score; None (with a
+    notice) when it cannot rank in time or at all."""
+    # Whoosh's matchers fail on some nested shapes when skipping by block quality, and a
+    # few even without it; ranking then falls back to a plain walk, and at last to dates.
+    for optimize in (True, False):
+        timed = TimeLimitCollector(searcher.collector(limit=limit, terms=False, optimize=optimize),
+                                   timelimit=max(0.01, deadline - time.monotonic()), use_alarm=False)
+        try:
+            searcher.search_with_collector(built.query, timed)
+            return [(hit.docnum, hit.score) for hit in timed.results()]
+        except TimeLimit:
+            built.notices.append(RANKING_TIMED_OUT)
+            return None
+        except (AssertionError, IndexError):
+            continue
+    built.notices.append("These results could not be ranked by relevance; they are"
+                         " sorted by date, newest first.")
+    return None
+
+
+def _facets(matching: list[SegmentHits], speakers: SpeakerDirectory) -> dict[str, list[FacetValue]]:
+    counts = count_facets([(part.leaf.reader(), part.docnums) for part in matching])
     facets: dict[str, list[FacetValue]] = {}
     for name in FACETS:
         counter: Counter = counts.get(name, Counter())
@@ -287,7 +321,7 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
     generation, ix = live
     with directory.pooled_searcher(ix) as searcher:
         speakers, built, matching = _match(store, searcher, generation, parsed, filters)
-        result.total = sum(len(docnums) for _leaf, _offset, docnums in matching)
+        result.total = sum(len(part.docnums) for part in matching)
         result.facets = _facets(matching, speakers)
         if result.total < SUGGEST_BELOW and built.words:
             result.suggestion = _suggest(store, searcher, parsed, built, speakers)
@@ -356,6 +390,6 @@ def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None 
     generation, ix = live
     with directory.pooled_searcher(ix) as searcher:
         _speakers_found, built, matching = _match(store, searcher, generation, parsed, filters)
-        total = sum(len(docnums) for _leaf, _offset, docnums in matching)
+        total = sum(len(part.docnums) for part in matching)
         ranked = _ranked(searcher, built, matching, sort, max(total, 1))
         return [_statement_id(searcher, docnum) for docnum, _score in ranked]
