@@ -10,6 +10,7 @@ are applied afterwards from the reader at hand. Query types without a set form h
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh import query as wq
@@ -96,7 +97,8 @@ class SegmentMatches:
 
     def __init__(self, leaf: Searcher):
         self.leaf = leaf
-        self._memo: dict[int, tuple[wq.Query, set[int] | frozenset]] = {}
+        # id(node) -> (node, its documents); ("phrase", id(node)) -> (node, {doc: matches})
+        self._memo: dict = {}
 
     def docs(self, node: wq.Query) -> set[int] | frozenset:
         """The documents of the segment that ``node`` matches, deleted ones included."""
@@ -127,13 +129,25 @@ class SegmentMatches:
             for child in node.subqueries:
                 result |= self.docs(child)
             return result
-        if isinstance(node, wq.Phrase):
-            # only documents with every word can hold the phrase: most phrases end here
-            words = [term_docs(leaf, node.fieldname, word) for word in node.words]
-            if not _intersection(words):
-                return frozenset()
+        if isinstance(node, wq.Phrase) and node.slop == 1:
+            return self.phrase_docs(node)
         matcher = node.matcher(leaf, leaf.boolean_context())
         return set(matcher.all_ids()) if matcher.is_active() else set()
+
+    def phrase_docs(self, node: wq.Phrase, within: set[int] | frozenset | None = None) -> set[int]:
+        """The documents (of ``within``, when given) where the phrase's words stand side by
+        side, in order. Only documents with every word are looked at, and each once per
+        search: the ranking asks again for the documents it scores."""
+        candidates = _intersection([term_docs(self.leaf, node.fieldname, word) for word in node.words])
+        if within is not None:
+            candidates = candidates & within
+        memo = self._memo.setdefault(("phrase", id(node)), (node, {}))[1]
+        unknown = [docnum for docnum in candidates if docnum not in memo]
+        if unknown:
+            found = _phrase_in(self.leaf, node.fieldname, list(node.words), unknown)
+            for docnum in unknown:
+                memo[docnum] = docnum in found
+        return {docnum for docnum in candidates if memo[docnum]}
 
     def matching(self, node: wq.Query) -> list[int]:
         """The segment's live documents that match, in document order."""
@@ -142,6 +156,62 @@ class SegmentMatches:
         if deleted:
             found = found - deleted
         return sorted(found)
+
+
+def _positions(leaf: Searcher, field_name: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
+    """The word's positions in each of ``docnums`` (sorted) that has it. Whoosh's own
+    ``skip_to`` steps through a block posting by posting; this finds the document in the
+    block's ID array by bisection (whoosh-reloaded 2.7.5's W3LeafMatcher, a frozen library)."""
+    matcher = leaf.reader().postings(field_name, word)
+    matcher = getattr(matcher, "child", matcher)
+    decode = matcher.format.decoder("positions")
+    found: dict[int, list[int]] = {}
+    if not all(hasattr(matcher, name) for name in ("_read_ids", "_skip_to_block", "block_max_id")):
+        for docnum in docnums:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found[docnum] = decode(matcher.value())
+        return found
+    for docnum in docnums:
+        if not matcher.is_active():
+            break
+        if docnum > matcher.block_max_id():
+            matcher._skip_to_block(lambda target=docnum: target > matcher.block_max_id())
+            if not matcher.is_active():
+                break
+        if matcher._ids is None:
+            matcher._read_ids()
+        where = bisect_left(matcher._ids, docnum, matcher._i, matcher._blocklength)
+        matcher._i = where  # docnum <= the block's last ID, so where is inside the block
+        if matcher._ids[where] == docnum:
+            found[docnum] = decode(matcher.value())
+    return found
+
+
+def _phrase_in(leaf: Searcher, field_name: str, words: list[str], docnums: list[int]) -> set[int]:
+    """Which of ``docnums`` hold the words at consecutive positions, in order (Whoosh's
+    phrase: slop 1). The rarest word is read first, and each next word only for the
+    documents still in the running."""
+    order = sorted(range(len(words)), key=lambda k: len(term_docs(leaf, field_name, words[k])))
+    starts: dict[int, set[int]] = {}
+    remaining = sorted(docnums)
+    for rank, k in enumerate(order):
+        positions = _positions(leaf, field_name, words[k], remaining)
+        if rank == 0:
+            starts = {docnum: {position - k for position in found} for docnum, found in positions.items()}
+        else:
+            for docnum in remaining:
+                kept = starts[docnum] & {position - k for position in positions.get(docnum, ())}
+                if kept:
+                    starts[docnum] = kept
+                else:
+                    del starts[docnum]
+        remaining = sorted(starts)
+        if not remaining:
+            break
+    return set(starts)
 
 
 def _intersection(parts: list) -> set[int] | frozenset:

@@ -95,7 +95,7 @@ class _SegmentScorer:
         if isinstance(node, wq.Term):
             self._add_term(node.fieldname, node.text, docs, factor * node.boost)
         elif isinstance(node, wq.Phrase):
-            docs = docs & self.matches.docs(node)
+            docs = self.matches.phrase_docs(node, docs) if node.slop == 1 else docs & self.matches.docs(node)
             for word in node.words:
                 self._add_term(node.fieldname, word, docs, factor * node.boost)
         elif isinstance(node, wq.Or):

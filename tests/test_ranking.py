@@ -29,7 +29,8 @@ QUERIES = [
     "Bundesregierung lang:de", "speaker:realdonaldtrump Obama",
     "(Merkel OR Schulz) Europa", "Sicherheit", "Energiewende -Atom", "grüne",
     "https", "Deutschland braucht", "make america", '"ist. Wir"', "Obama date:2012", "thanks~",
-    "Obama from:2011 to:2012-06", "-Trump Europa",
+    "Obama from:2011 to:2012-06", "-Trump Europa", '"make america great again"', '"great again"',
+    '"in the"', "in the", '"https t"', "thank you",
 ]
 
 
