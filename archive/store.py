@@ -640,8 +640,9 @@ class Store:
         return found
 
     def get_statements(self, statement_ids: Iterable[str]) -> dict[str, Statement]:
-        """Several statements at their current revision, read in chunks."""
-        people = {person.person_id: person for person, _ in self.list_people()}
+        """Several statements at their current revision, read in chunks (the ones not
+        stored are left out): three queries per chunk instead of three per statement."""
+        people: dict[str, Person] = {}
         found: dict[str, Statement] = {}
         for chunk in self._chunks(sorted(set(statement_ids))):
             marks = ",".join("?" * len(chunk))
@@ -654,8 +655,21 @@ class Store:
                 f" FROM revisions WHERE statement_id IN ({marks}) ORDER BY statement_id, revision",
                 chunk):
                 grouped.setdefault(row[0], []).append(self._revision_from_row(row[1:]))
+            wanted = {revision.content.person_id for revisions in grouped.values()
+                      for revision in revisions} - people.keys()
+            people.update(self._people_by_id(wanted))
             for head in heads:
                 found[head[0]] = self._assemble(head, tuple(grouped[head[0]]), None, people)
+        return found
+
+    def _people_by_id(self, person_ids: Iterable[str]) -> dict[str, Person]:
+        found: dict[str, Person] = {}
+        for chunk in self._chunks(sorted(set(person_ids))):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(
+                "SELECT person_id, name, handles, aliases, description, unnamed FROM people"
+                f" WHERE person_id IN ({marks})", chunk):
+                found[row[0]] = self._person_from_row(row)
         return found
 
     def _check_bulk_references(self, items: list[tuple[str, StatementContent]],

@@ -28,6 +28,7 @@ from index.columns import column_values, count_facets
 from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
 from index.docsets import SegmentMatches
+from index.lexicon import word_frequency
 from index.query_builder import BuiltQuery, build_query
 from index.query_language import Filter, ParsedQuery, Word, parse_query
 from index.ranking import RankingTimeoutError, UnrankableQueryError, rank
@@ -277,8 +278,7 @@ def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: Built
         if len(tokens) != 1 or node.end <= node.start:
             continue
         plain = fold(tokens[0])
-        if plain in extra or any(reader.doc_frequency("words", term) > 0
-                                 for term in query_terms(tokens[0])):
+        if plain in extra or any(word_frequency(reader, term) > 0 for term in query_terms(tokens[0])):
             continue
         corrected = correct_word(reader, plain, extra)
         if corrected is None:
@@ -339,14 +339,12 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
         for notice in built.notices:
             if notice not in result.notices:
                 result.notices.append(notice)
-        for docnum, score in ranked:
-            statement_id = _statement_id(searcher, docnum)
-            try:
-                statement = store.get_statement(statement_id)
-            except StatementNotFoundError:
+        ranked_ids = [(_statement_id(searcher, docnum), score) for docnum, score in ranked]
+        statements = store.get_statements(statement_id for statement_id, _score in ranked_ids)
+        for statement_id, score in ranked_ids:
+            statement = statements.get(statement_id)
+            if statement is None or statement.is_withdrawn:
                 continue  # the index ranks; the archive decides what exists
-            if statement.is_withdrawn:
-                continue
             snippet, snippet_start, snippet_end = make_snippet(statement.text, built.highlight)
             result.hits.append(SearchHit(statement_id, round(float(score), 4), snippet,
                                          snippet_start, snippet_end, statement))
