@@ -1,15 +1,18 @@
-"""The ``words`` lexicon of each segment as a sorted list in memory, for typo matching.
+"""The ``words`` lexicon of each segment as a sorted list in memory, for typo matching and
+for the words that start with a given word (German compounds).
 
 Whoosh's Levenshtein automaton jumps through the lexicon with one ``find`` per step; on
 disk each ``find`` is a binary search of file reads, and that was most of the time a
 "did you mean" took. Segments never change once written, so each segment's word list is
 read once per process and searched with ``bisect``; the automaton is built once per word
-instead of once per segment.
+instead of once per segment. Whoosh's ``iter_prefix`` on an index of several segments
+merges their term files read from disk, which took two milliseconds a word.
 """
 
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -19,7 +22,7 @@ from whoosh.reading import IndexReader
 
 MAX_CACHED_SEGMENTS = 64
 
-_CACHE: OrderedDict[str, list[str]] = OrderedDict()
+_CACHE: OrderedDict[str, tuple[list[str], array]] = OrderedDict()
 _GUARD = threading.Lock()
 
 
@@ -37,8 +40,9 @@ class _ListCursor:
         self.position = bisect_left(self.words, target, self.position)
 
 
-def segment_words(leaf: IndexReader, field_name: str = "words") -> list[str]:
-    """Every term of the field in one segment, sorted (cached per segment)."""
+def _segment_lexicon(leaf: IndexReader, field_name: str) -> tuple[list[str], array]:
+    """Every term of the field in one segment, sorted, and the number of documents of each
+    (cached per segment)."""
     segment = getattr(leaf, "_segment", None)
     key = f"{segment.segment_id() if segment is not None else id(leaf)}/{field_name}"
     with _GUARD:
@@ -46,13 +50,22 @@ def segment_words(leaf: IndexReader, field_name: str = "words") -> list[str]:
         if found is not None:
             _CACHE.move_to_end(key)
             return found
-    found = [term.decode("utf-8") if isinstance(term, bytes) else term
-             for term in leaf.lexicon(field_name)]
+    words: list[str] = []
+    counts = array("I")
+    for term, info in leaf.iter_field(field_name):
+        words.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+        counts.append(info.doc_frequency())
+    found = (words, counts)
     with _GUARD:
         _CACHE[key] = found
         while len(_CACHE) > MAX_CACHED_SEGMENTS:
             _CACHE.popitem(last=False)
     return found
+
+
+def segment_words(leaf: IndexReader, field_name: str = "words") -> list[str]:
+    """Every term of the field in one segment, sorted (cached per segment)."""
+    return _segment_lexicon(leaf, field_name)[0]
 
 
 def words_within(reader: IndexReader, word: str, distance: int, prefix: int = 1) -> Iterator[str]:
@@ -65,3 +78,27 @@ def words_within(reader: IndexReader, word: str, distance: int, prefix: int = 1)
             if term not in seen:
                 seen.add(term)
                 yield term
+
+
+def words_starting(reader: IndexReader, start: str, limit: int) -> list[str]:
+    """The first ``limit`` distinct words of the index (sorted) that start with ``start``."""
+    found: set[str] = set()
+    for leaf, _offset in reader.leaf_readers():
+        words = segment_words(leaf)
+        at = bisect_left(words, start)
+        for word in words[at:at + limit]:
+            if not word.startswith(start):
+                break
+            found.add(word)
+    return sorted(found)[:limit]
+
+
+def word_frequency(reader: IndexReader, word: str) -> int:
+    """How many documents of the index have the word (deleted ones included, as Whoosh counts)."""
+    total = 0
+    for leaf, _offset in reader.leaf_readers():
+        words, counts = _segment_lexicon(leaf, "words")
+        at = bisect_left(words, word)
+        if at < len(words) and words[at] == word:
+            total += counts[at]
+    return total

@@ -28,7 +28,7 @@ from index.date_filters import (
     span_terms,
     span_to,
 )
-from index.lexicon import words_within
+from index.lexicon import word_frequency, words_starting, words_within
 from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, ParsedQuery, Phrase, Prefix, Word
 from index.speakers import SpeakerDirectory
 
@@ -100,10 +100,7 @@ class QueryBuilder:
         if not COMPOUNDS or len(plain) < MIN_COMPOUND_PART:
             return []
         found = []
-        for scanned, (term, info) in enumerate(self.reader.iter_prefix("words", plain)):
-            if scanned >= MAX_COMPOUND_SCAN:
-                break
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
+        for text in words_starting(self.reader, plain, MAX_COMPOUND_SCAN):
             rest = text[len(plain):]
             if not rest:
                 continue
@@ -111,8 +108,8 @@ class QueryBuilder:
                 if rest.startswith(link):
                     tail = rest[len(link):]
                     if (len(tail) >= MIN_COMPOUND_REST and tail not in DERIVATIONAL_ENDINGS
-                            and self.reader.doc_frequency("words", tail) >= 2):
-                        found.append((info.doc_frequency(), text))
+                            and word_frequency(self.reader, tail) >= 2):
+                        found.append((word_frequency(self.reader, text), text))
                         break
         return [text for _count, text in sorted(found, reverse=True)[:MAX_COMPOUNDS]]
 
@@ -155,14 +152,12 @@ class QueryBuilder:
 
     def prefix(self, node: Prefix) -> wq.Query | None:
         start = fold(node.text)
-        candidates = []
         capped = False
-        for scanned, (term, info) in enumerate(self.reader.iter_prefix("words", start)):
-            if scanned >= MAX_SCAN:
-                capped = True
-                break
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            candidates.append((info.doc_frequency(), text))
+        words = words_starting(self.reader, start, MAX_SCAN + 1)
+        if len(words) > MAX_SCAN:
+            capped = True
+            words = words[:MAX_SCAN]
+        candidates = [(word_frequency(self.reader, text), text) for text in words]
         room = max(0, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expanded))
         if len(candidates) > room:
             capped = True

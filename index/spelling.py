@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from whoosh.reading import IndexReader
 
+from index.lexicon import word_frequency
+
 MAX_CANDIDATES = 200
 
 
@@ -61,7 +63,7 @@ def correct_word(reader: IndexReader, word: str, extra: dict[str, int]) -> str |
             if candidate == word:
                 continue
             key = (edit_distance(word, candidate, distance),
-                   -reader.doc_frequency("words", candidate), candidate)
+                   -word_frequency(reader, candidate), candidate)
             best = key if best is None or key < best else best
         if best is not None:
             return best[2]
