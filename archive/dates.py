@@ -22,7 +22,7 @@ class InvalidDateError(ValueError):
     """A date could not be read; the message names the text at fault."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PostedAt:
     """When a statement was made, to the precision the source gives.
 

@@ -76,7 +76,7 @@ def check_lang(value: str, name: str) -> str:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """Someone statements are attributed to. ``unnamed`` marks a speaker the
     source does not name ("an X user"); such a person is never given a name."""
@@ -112,7 +112,7 @@ class Person:
         ).validate()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where the archive got words from: an article, an export file, a dataset."""
 
@@ -141,7 +141,7 @@ class Source:
         return cls(**{k: v or "" for k, v in data.items() if k in known}).validate()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     """A statement's link to a source, with the role the source plays."""
 
@@ -153,7 +153,7 @@ class SourceRef:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatementContent:
     """Everything a revision fixes: the text and its metadata.
 
@@ -232,7 +232,7 @@ class StatementContent:
         return replace(self, **changes).validate()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Revision:
     """One immutable version of a statement."""
 
@@ -249,7 +249,7 @@ class Revision:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """A citable statement: its ID, its current (or requested) revision, and its history."""
 

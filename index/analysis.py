@@ -21,6 +21,7 @@ from whoosh.lang.porter2 import stem as english_stem
 
 WORD = re.compile(r"\w+")
 STEM_CACHE_SIZE = 200_000
+FOLD_CACHE_SIZE = 65_536
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -47,8 +48,10 @@ FOLD_TABLE = _build_fold_table()
 _UMLAUT_SPELLING = re.compile(r"(?<![aeiouyq])ue|(?<![aeiouy])[ao]e")
 
 
+@lru_cache(maxsize=FOLD_CACHE_SIZE)
 def fold(word: str) -> str:
-    """The plain form: lower case, accents off, ß as ss, ae/oe/ue as a/o/u."""
+    """The plain form: lower case, accents off, ß as ss, ae/oe/ue as a/o/u (cached per
+    word: highlighting folds every word of each hit's text)."""
     word = word.lower().translate(FOLD_TABLE)
     if "e" in word:
         word = _UMLAUT_SPELLING.sub(lambda match: match.group(0)[0], word)

@@ -35,11 +35,14 @@ _PARSERS: dict[str, Callable[[Path, ImportOptions, Progress | None], ParsedFile]
 }
 
 
-def read_file(path: Path, options: ImportOptions, progress: Progress | None = None) -> ParsedFile:
+def read_file(path: Path, options: ImportOptions, progress: Progress | None = None, *,
+              stream: bool = False) -> ParsedFile:
     """Parse ``path`` in the given or detected format, without touching any store.
 
     Raises ImportFileError (file unreadable or of unknown format) or
-    MappingError (bad options); every other problem is in the result.
+    MappingError (bad options); every other problem is in the result. With
+    ``stream``, JSONL and CSV records are read as the candidates are consumed
+    (and a file error may come from that reading); else they are all read here.
     """
     options.check()
     format_name = options.format_name or detect_format(path)
@@ -52,7 +55,10 @@ def read_file(path: Path, options: ImportOptions, progress: Progress | None = No
     if path.is_dir() and format_name != "x-archive":
         raise ImportFileError(f"{path}: a folder can only be imported as an X archive")
     try:
-        return _PARSERS[format_name](path, options, progress)
+        parsed = _PARSERS[format_name](path, options, progress)
+        if not stream:
+            parsed.candidates = list(parsed.candidates)
+        return parsed
     except MemoryError:
         raise ImportFileError(f"{path.name}: too large to read into memory") from None
 
@@ -60,9 +66,10 @@ def read_file(path: Path, options: ImportOptions, progress: Progress | None = No
 def import_file(store: Store, path: Path, options: ImportOptions,
                 progress: Progress | None = None) -> ImportReport:
     """Import ``path`` into ``store``: all of it in one transaction, or nothing when
-    any record is bad (unless ``options.skip_invalid``). The report says what happened."""
+    any record is bad (unless ``options.skip_invalid``). The report says what happened.
+    JSONL and CSV files are read while they are stored, a chunk at a time."""
     started = time.monotonic()
-    parsed = read_file(path, options, progress)
+    parsed = read_file(path, options, progress, stream=True)
     load = load_verbatim if parsed.format_name == "verbatim" else load_parsed
     report = load(store, parsed, options, path.name)
     report.seconds = time.monotonic() - started

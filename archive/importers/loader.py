@@ -5,13 +5,22 @@ without a platform ID, by speaker and text hash. A match whose words and
 metadata are unchanged is left alone; a changed one gets new revisions
 (never an overwrite); the rest are added with fresh citation IDs. With any
 problem the whole import is rolled back unless ``skip_invalid`` is set.
+
+Candidates are stored a chunk at a time as the importer reads them, all
+inside the one transaction, so a big file is never in memory at once. What
+crosses chunks: the speakers, a fingerprint per matching key (to tell a
+repeated record from a conflicting one), and the replies whose parent has
+not been seen yet — they wait for the end, when every parent of the file is
+stored, and are linked then.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
+from itertools import islice
 
 from archive.citation_ids import mint_citation_id
 from archive.importers.mapping import ImportOptions
@@ -85,17 +94,24 @@ def _match_key(content: StatementContent) -> tuple[str, str, str]:
     return ("hash", content.person_id, hash_text(content.text))
 
 
+CHUNK_SIZE = 5_000
+
+
 def run_in_one_transaction(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str,
                            apply: Callable[[Store, ParsedFile, ImportReport], None]) -> ImportReport:
     """Apply ``parsed`` to the store in one transaction and report it. Nothing is
     stored when there is any problem (the importer's or ``apply``'s own), unless
-    ``options.skip_invalid``."""
+    ``options.skip_invalid``. ``apply`` may consume candidates the importer is still
+    reading: the importer's count and problems are complete once it returns."""
     started = time.monotonic()
-    report = ImportReport(path_label, parsed.format_name, read=parsed.records_read,
-                          problems=list(parsed.problems))
+    report = ImportReport(path_label, parsed.format_name)
     try:
         with store.transaction():
-            apply(store, parsed, report)
+            try:
+                apply(store, parsed, report)
+            finally:
+                report.read = parsed.records_read
+                report.problems = list(parsed.problems) + report.problems
             if report.problems and not options.skip_invalid:
                 raise RollbackError
             report.stored = True
@@ -117,124 +133,202 @@ def load_parsed(store: Store, parsed: ParsedFile, options: ImportOptions, path_l
 
 def _load(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
     source = parsed.source
-    title = source.title if source else report.path
     if source is not None:
         store.insert_sources([source])
-    directory = SpeakerDirectory([person for person, _ in store.list_people()])
+    loader = _ChunkLoader(store, report, source.title if source else report.path)
+    waiting: list[tuple[Candidate, tuple]] = []
+    for chunk in _chunks(parsed.candidates, CHUNK_SIZE):
+        waiting.extend(loader.store(loader.accept(chunk), final=False))
+    loader.store(waiting, final=True)
 
-    # Speakers, then matching keys; duplicates inside the file are settled here.
-    accepted: list[tuple[Candidate, tuple]] = []
-    seen: dict[tuple, Candidate] = {}
-    for candidate in parsed.candidates:
-        try:
-            person_id = directory.resolve(candidate.speaker)
-        except ValueError as error:
-            report.problems.append(RecordProblem(candidate.location, str(error), candidate.raw))
-            continue
-        candidate.versions = [(replace(content, person_id=person_id), reason)
-                              for content, reason in candidate.versions]
-        key = _match_key(candidate.content)
-        earlier = seen.get(key)
-        if earlier is not None:
-            if _comparable(earlier.content) != _comparable(candidate.content):
-                what = "platform ID" if key[0] == "platform" else "text"
-                report.problems.append(RecordProblem(
-                    candidate.location,
-                    f"same {what} as {earlier.location} but different content", candidate.raw))
-            else:
+
+def _chunks(candidates: Iterable[Candidate], size: int) -> Iterator[list[Candidate]]:
+    iterator = iter(candidates)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _fingerprint(content: StatementContent) -> bytes:
+    """A short digest of what makes two records of one key the same statement."""
+    return hashlib.blake2b(repr(_comparable(content)).encode("utf-8"), digest_size=12).digest()
+
+
+class _ChunkLoader:
+    """The state one import keeps from chunk to chunk."""
+
+    def __init__(self, store: Store, report: ImportReport, title: str):
+        self.store_ = store
+        self.report = report
+        self.title = title
+        self.directory = SpeakerDirectory([person for person, _ in store.list_people()])
+        self.people_stored = 0
+        # matching key -> (where it was first read, fingerprint of its content)
+        self.seen: dict[tuple, tuple[str, bytes]] = {}
+        self.now = now_utc()
+
+    def accept(self, chunk: list[Candidate]) -> list[tuple[Candidate, tuple]]:
+        """Speakers resolved and matching keys made; repeats inside the file settled here."""
+        report = self.report
+        accepted = []
+        for candidate in chunk:
+            try:
+                person_id = self.directory.resolve(candidate.speaker)
+            except ValueError as error:
+                report.problems.append(RecordProblem(candidate.location, str(error), candidate.raw))
+                continue
+            candidate.versions = [(replace(content, person_id=person_id), reason)
+                                  for content, reason in candidate.versions]
+            key = _match_key(candidate.content)
+            fingerprint = _fingerprint(candidate.content)
+            earlier = self.seen.get(key)
+            if earlier is not None:
+                if earlier[1] != fingerprint:
+                    what = "platform ID" if key[0] == "platform" else "text"
+                    report.problems.append(RecordProblem(
+                        candidate.location,
+                        f"same {what} as {earlier[0]} but different content", candidate.raw))
+                else:
+                    report.unchanged += 1
+                continue
+            self.seen[key] = (candidate.location, fingerprint)
+            accepted.append((candidate, key))
+        return accepted
+
+    def store(self, accepted: list[tuple[Candidate, tuple]], *, final: bool) -> list[tuple[Candidate, tuple]]:
+        """Match, link and write one chunk; returns the replies that wait for a parent
+        later in the file (none when ``final``)."""
+        store, report, directory = self.store_, self.report, self.directory
+        if len(directory.new_people) > self.people_stored:
+            store.insert_people(directory.new_people[self.people_stored:])
+            self.people_stored = len(directory.new_people)
+            report.new_people = self.people_stored
+        if not accepted:
+            return []
+
+        # Which candidates are already archived (or stored by an earlier chunk).
+        stored_ids = self._stored_ids([key for _, key in accepted])
+        keys = {key for _, key in accepted}
+
+        # Replies: to a statement of this chunk, of the archive or of an earlier chunk;
+        # else, before the end, the reply waits (with any reply to it) for a later chunk.
+        parents_wanted: dict[str, set[str]] = {}
+        for candidate, _ in accepted:
+            if candidate.reply_to:
+                parent_key = ("platform", candidate.content.platform, candidate.reply_to)
+                if parent_key not in keys:
+                    parents_wanted.setdefault(parent_key[1], set()).add(parent_key[2])
+        parent_ids: dict[tuple, str] = {}
+        for platform, ids in parents_wanted.items():
+            for platform_id, statement_id in store.find_by_platform_ids(platform, ids).items():
+                parent_ids[("platform", platform, platform_id)] = statement_id
+        waiting: list[tuple[Candidate, tuple]] = []
+        if not final:
+            waiting_keys: set[tuple] = set()
+            while True:
+                held = [(candidate, key) for candidate, key in accepted
+                        if key not in waiting_keys and candidate.reply_to
+                        and self._parent_key(candidate) not in parent_ids
+                        and (self._parent_key(candidate) not in keys
+                             or self._parent_key(candidate) in waiting_keys)]
+                if not held:
+                    break
+                waiting.extend(held)
+                waiting_keys.update(key for _, key in held)
+            if waiting:
+                accepted = [(candidate, key) for candidate, key in accepted if key not in waiting_keys]
+
+        assigned = self._assign_ids([key for _, key in accepted], stored_ids)
+        for candidate, key in accepted:
+            if not candidate.reply_to:
+                continue
+            parent_key = self._parent_key(candidate)
+            parent = assigned.get(parent_key) or parent_ids.get(parent_key)
+            if parent == assigned[key]:
+                parent = None
+            candidate.versions = [
+                (replace(content, in_reply_to=parent, in_reply_to_external="") if parent else
+                 replace(content, in_reply_to_external=content.in_reply_to_external
+                         or candidate.reply_fallback), reason)
+                for content, reason in candidate.versions]
+        self._write(accepted, assigned, stored_ids)
+        return waiting
+
+    @staticmethod
+    def _parent_key(candidate: Candidate) -> tuple:
+        return ("platform", candidate.content.platform, candidate.reply_to)
+
+    def _stored_ids(self, keys: list[tuple]) -> dict[tuple, str]:
+        store = self.store_
+        by_platform: dict[str, list[str]] = {}
+        by_hash: dict[str, list[str]] = {}
+        for key in keys:
+            (by_platform if key[0] == "platform" else by_hash).setdefault(key[1], []).append(key[2])
+        stored_ids: dict[tuple, str] = {}
+        for platform, ids in by_platform.items():
+            for platform_id, statement_id in store.find_by_platform_ids(platform, ids).items():
+                stored_ids[("platform", platform, platform_id)] = statement_id
+        for person_id, digests in by_hash.items():
+            for digest, statement_id in store.find_by_text_hashes(person_id, digests).items():
+                stored_ids[("hash", person_id, digest)] = statement_id
+        return stored_ids
+
+    def _assign_ids(self, keys: list[tuple], stored_ids: dict[tuple, str]) -> dict[tuple, str]:
+        """The stored ID of each key, or a fresh citation ID no statement has."""
+        assigned = {key: stored_ids[key] for key in keys if key in stored_ids}
+        fresh = [key for key in keys if key not in stored_ids]
+        while fresh:
+            minted = {key: mint_citation_id() for key in fresh}
+            taken = set(self.store_.existing_statement_ids(minted.values()))
+            used: set[str] = set()
+            retry = []
+            for key, statement_id in minted.items():
+                if statement_id in taken or statement_id in used:
+                    retry.append(key)
+                else:
+                    used.add(statement_id)
+                    assigned[key] = statement_id
+            fresh = retry
+        return assigned
+
+    def _write(self, accepted: list[tuple[Candidate, tuple]], assigned: dict[tuple, str],
+               stored_ids: dict[tuple, str]) -> None:
+        store, report, directory, title, now = (self.store_, self.report, self.directory,
+                                                self.title, self.now)
+        existing = store.get_statements(stored_ids.values())
+        new_statements: list[Statement] = []
+        additions: list[tuple[str, Revision]] = []
+        for candidate, key in accepted:
+            statement_id = assigned[key]
+            if key not in stored_ids:
+                revisions = tuple(
+                    Revision(number, content, "", reason or f"first archived from {title}", now)
+                    for number, (content, reason) in enumerate(candidate.versions, start=1))
+                new_statements.append(Statement(
+                    statement_id, "active", revisions[-1], revisions,
+                    directory.person(candidate.content.person_id), now))
+                continue
+            current = existing[statement_id]
+            comparable = _comparable(current.content)
+            matches = [index for index, (content, _) in enumerate(candidate.versions)
+                       if _comparable(content) == comparable]
+            if matches and matches[-1] == len(candidate.versions) - 1:
                 report.unchanged += 1
-            continue
-        seen[key] = candidate
-        accepted.append((candidate, key))
-    if directory.new_people:
-        store.insert_people(directory.new_people)
-        report.new_people = len(directory.new_people)
-
-    # Which candidates are already archived: one chunked query per platform / speaker.
-    by_platform: dict[str, list[str]] = {}
-    by_hash: dict[str, list[str]] = {}
-    for _, key in accepted:
-        (by_platform if key[0] == "platform" else by_hash).setdefault(key[1], []).append(key[2])
-    stored_ids: dict[tuple, str] = {}
-    for platform, ids in by_platform.items():
-        for platform_id, statement_id in store.find_by_platform_ids(platform, ids).items():
-            stored_ids[("platform", platform, platform_id)] = statement_id
-    for person_id, digests in by_hash.items():
-        for digest, statement_id in store.find_by_text_hashes(person_id, digests).items():
-            stored_ids[("hash", person_id, digest)] = statement_id
-
-    taken = store.all_statement_ids()
-    assigned: dict[tuple, str] = {}
-    for _, key in accepted:
-        if key in stored_ids:
-            assigned[key] = stored_ids[key]
-        else:
-            statement_id = mint_citation_id()
-            while statement_id in taken:
-                statement_id = mint_citation_id()
-            taken.add(statement_id)
-            assigned[key] = statement_id
-
-    # Replies: to a statement of this file or of the archive, else an external reference.
-    parents_wanted: dict[str, set[str]] = {}
-    for candidate, _ in accepted:
-        if candidate.reply_to:
-            platform = candidate.content.platform
-            if ("platform", platform, candidate.reply_to) not in assigned:
-                parents_wanted.setdefault(platform, set()).add(candidate.reply_to)
-    parent_ids: dict[tuple, str] = {}
-    for platform, ids in parents_wanted.items():
-        for platform_id, statement_id in store.find_by_platform_ids(platform, ids).items():
-            parent_ids[("platform", platform, platform_id)] = statement_id
-    for candidate, key in accepted:
-        if not candidate.reply_to:
-            continue
-        parent_key = ("platform", candidate.content.platform, candidate.reply_to)
-        parent = assigned.get(parent_key) or parent_ids.get(parent_key)
-        if parent == assigned[key]:
-            parent = None
-        candidate.versions = [
-            (replace(content, in_reply_to=parent, in_reply_to_external="") if parent else
-             replace(content, in_reply_to_external=content.in_reply_to_external
-                     or candidate.reply_fallback), reason)
-            for content, reason in candidate.versions]
-
-    existing = store.get_statements(stored_ids.values())
-    now = now_utc()
-    new_statements: list[Statement] = []
-    additions: list[tuple[str, Revision]] = []
-    for candidate, key in accepted:
-        statement_id = assigned[key]
-        if key not in stored_ids:
-            revisions = tuple(
-                Revision(number, content, "", reason or f"first archived from {title}", now)
-                for number, (content, reason) in enumerate(candidate.versions, start=1))
-            new_statements.append(Statement(
-                statement_id, "active", revisions[-1], revisions,
-                directory.person(candidate.content.person_id), now))
-            continue
-        current = existing[statement_id]
-        comparable = _comparable(current.content)
-        matches = [index for index, (content, _) in enumerate(candidate.versions)
-                   if _comparable(content) == comparable]
-        if matches and matches[-1] == len(candidate.versions) - 1:
-            report.unchanged += 1
-            continue
-        if current.is_withdrawn:
-            report.withdrawn_left_alone += 1
-            continue
-        if matches:
-            pending = candidate.versions[matches[-1] + 1:]
-        else:
-            content = candidate.content
-            pending = [(content, f"re-imported from {title}:"
-                        f" {', '.join(changed_fields(current.content, content))} changed")]
-        sources = current.content.sources
-        for content, reason in pending:
-            merged = sources + tuple(ref for ref in content.sources if ref not in sources)
-            additions.append((statement_id, Revision(0, replace(content, sources=merged), "",
-                                                     reason or f"changed in {title}", now)))
-        report.revised += 1
-    store.insert_statements(new_statements)
-    report.added = len(new_statements)
-    report.revisions_added = store.append_revisions(additions)
+                continue
+            if current.is_withdrawn:
+                report.withdrawn_left_alone += 1
+                continue
+            if matches:
+                pending = candidate.versions[matches[-1] + 1:]
+            else:
+                content = candidate.content
+                pending = [(content, f"re-imported from {title}:"
+                            f" {', '.join(changed_fields(current.content, content))} changed")]
+            sources = current.content.sources
+            for content, reason in pending:
+                merged = sources + tuple(ref for ref in content.sources if ref not in sources)
+                additions.append((statement_id, Revision(0, replace(content, sources=merged), "",
+                                                         reason or f"changed in {title}", now)))
+            report.revised += 1
+        store.insert_statements(new_statements)
+        report.added += len(new_statements)
+        report.revisions_added += store.append_revisions(additions)

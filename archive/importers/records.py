@@ -10,6 +10,7 @@ archive and stores them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ class ImportFileError(Exception):
         self.problems = list(problems)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordProblem:
     """One record that cannot be stored: where it is, why, and its raw text for the rejects file."""
 
@@ -39,7 +40,7 @@ class RecordProblem:
         return f"{self.location}: {self.reason}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpeakerRef:
     """Who a record names as speaker, before it is resolved to a stored person.
 
@@ -51,7 +52,7 @@ class SpeakerRef:
     person: Person | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A statement read from a file, not yet matched or stored.
 
@@ -74,13 +75,15 @@ class Candidate:
         return self.versions[-1][0]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedFile:
     """An importer's output: candidates, problems, and the source record for the file."""
 
     format_name: str
     source: Source | None
-    candidates: list[Candidate] = field(default_factory=list)
+    # A list, or an iterator that reads the file as it is consumed (the file's
+    # problems and ``records_read`` are complete once it is exhausted).
+    candidates: Iterable[Candidate] = field(default_factory=list)
     problems: list[RecordProblem] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)

@@ -10,7 +10,7 @@ from pathlib import Path
 from archive.dates import InvalidDateError
 from archive.importers.files import MAX_LINE_BYTES, LineReader, decode_line
 from archive.importers.mapping import ImportOptions, RowReader
-from archive.importers.records import ImportFileError, ParsedFile, RecordProblem, source_for_file
+from archive.importers.records import Candidate, ImportFileError, ParsedFile, RecordProblem, source_for_file
 from archive.records import MAX_TEXT_LENGTH, InvalidRecordError
 
 # The csv module's default cell limit (131,072) is below the longest text a statement may have.
@@ -82,8 +82,14 @@ def parse_csv(path: Path, options: ImportOptions,
     if missing:
         raise ImportFileError(
             f"{path.name}: no column {', '.join(missing)}; the columns are {', '.join(header)}")
-    reader = RowReader(options, columns, source.source_id)
-    rows = csv.reader(lines, dialect)
+    parsed.candidates = _candidates(path, RowReader(options, columns, source.source_id),
+                                    csv.reader(lines, dialect), header, feed, progress, parsed)
+    return parsed
+
+
+def _candidates(path: Path, reader: RowReader, rows, header: list[str], feed: _LineFeed,
+                progress: Callable[[int, float], None] | None, parsed: ParsedFile) -> Iterator[Candidate]:
+    """The rows as candidates, read as they are consumed."""
     while True:
         start = feed.line + 1
         try:
@@ -106,9 +112,10 @@ def parse_csv(path: Path, options: ImportOptions,
                 location, f"{len(cells)} cells, but the header has {len(header)}", raw))
             continue
         try:
-            parsed.candidates.append(reader.read(dict(zip(header, cells, strict=True)), location, raw))
+            candidate = reader.read(dict(zip(header, cells, strict=True)), location, raw)
         except (InvalidRecordError, InvalidDateError) as error:
             parsed.problems.append(RecordProblem(location, str(error), raw))
+            continue
+        yield candidate
     if parsed.records_read == 0:
         raise ImportFileError(f"{path.name}: a header row but no records")
-    return parsed
