@@ -550,8 +550,9 @@ class Store:
 
     def find_by_platform_id(self, platform: str, platform_id: str) -> str | None:
         row = self._db.execute(
-            "SELECT statement_id FROM statements WHERE platform = ? AND platform_id = ?",
-            (platform, platform_id)).fetchone()
+            # platform_id != '' lets SQLite use the partial index statements_platform_id
+            "SELECT statement_id FROM statements WHERE platform = ? AND platform_id != ''"
+            " AND platform_id = ?", (platform, platform_id)).fetchone()
         return row[0] if row else None
 
     def find_by_text_hash(self, person_id: str, text_sha256: str) -> str | None:
@@ -625,7 +626,7 @@ class Store:
             marks = ",".join("?" * len(chunk))
             found.update(self._db.execute(
                 "SELECT platform_id, statement_id FROM statements WHERE platform = ?"
-                f" AND platform_id IN ({marks})", (platform, *chunk)))
+                f" AND platform_id != '' AND platform_id IN ({marks})", (platform, *chunk)))
         return found
 
     def find_by_text_hashes(self, person_id: str, digests: Iterable[str]) -> dict[str, str]:
