@@ -1,21 +1,28 @@
-"""Per-segment column values, read once and cached: facet counts and date sorting without
-touching each hit's stored fields.
+"""Per-segment columns, read once and cached in compact form: facet counts and date sorting
+without touching each hit's stored fields.
 
-Whoosh segments never change once written (deletions are kept apart), so a segment's
-column values can be cached for the life of the process under the segment's ID.
+Whoosh segments never change once written (deletions are kept apart), so what is read from
+a segment's columns can be cached for the life of the process under the segment's ID. A
+facet column is kept as one small integer per document plus the list of its distinct values;
+date order as each document's place in that order (four bytes a document). The statement
+IDs and dates themselves are not kept: they are read from the segment for the few documents
+a page shows.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
+from array import array
 from collections import Counter
 
 from whoosh.reading import IndexReader
 
 FACET_COLUMNS = ("speaker", "year", "lang", "platform", "kind")
 UNKNOWN_LAST = b"~"  # sorts after every date
+DATE_ORDERS = ("newest", "oldest")
 
-_CACHE: dict[tuple[str, str], list] = {}
+_CACHE: dict[tuple[str, str], object] = {}
 _GUARD = threading.Lock()
 MAX_CACHED = 256
 
@@ -27,29 +34,69 @@ def _segment_key(reader: IndexReader) -> str:
     return segment.segment_id()
 
 
-def column_values(reader: IndexReader, name: str) -> list:
-    """Every document's value of a column in one segment reader (deleted ones included)."""
+def _cached(reader: IndexReader, name: str, build):
     key = (_segment_key(reader), name)
     with _GUARD:
         found = _CACHE.get(key)
-    if found is not None:
-        return found
-    if name in ("newest", "oldest"):
-        dates = column_values(reader, "date_key")
-        ids = column_values(reader, "statement_id")
-        if name == "newest":
-            values = [date + b" " + statement_id for date, statement_id in zip(dates, ids, strict=True)]
-        else:
-            values = [(date or UNKNOWN_LAST) + b" " + statement_id
-                      for date, statement_id in zip(dates, ids, strict=True)]
-    else:
-        column = reader.column_reader(name, translate=False)
-        values = list(column)
-    with _GUARD:
-        if len(_CACHE) > MAX_CACHED:
-            _CACHE.clear()
-        _CACHE[key] = values
-    return values
+    if found is None:
+        found = build()
+        with _GUARD:
+            if len(_CACHE) > MAX_CACHED:
+                _CACHE.clear()
+            _CACHE[key] = found
+    return found
+
+
+def facet_codes(reader: IndexReader, name: str) -> tuple[array, list[bytes]]:
+    """A facet column of one segment: each document's code, and the value of each code."""
+    return _cached(reader, name, lambda: _read_codes(reader, name))
+
+
+def _read_codes(reader: IndexReader, name: str) -> tuple[array, list[bytes]]:
+    column = reader.column_reader(name, translate=False)
+    parts = ("_dbfile", "_basepos", "_doccount", "_typecode", "_itemsize", "_uniques")
+    if all(hasattr(column, part) for part in parts):
+        # whoosh-reloaded 2.7.5's RefBytesColumn (a frozen library): the references are
+        # one array of big-endian integers, read in one piece
+        raw = column._dbfile.get(column._basepos, column._doccount * column._itemsize)
+        codes = array(column._typecode, raw)
+        if column._itemsize > 1 and sys.byteorder == "little":
+            codes.byteswap()
+        return codes, list(column._uniques)
+    values: list[bytes] = []
+    numbers: dict[bytes, int] = {}
+    codes = array("I")
+    for value in column:
+        code = numbers.get(value)
+        if code is None:
+            code = numbers[value] = len(values)
+            values.append(value)
+        codes.append(code)
+    return codes, values
+
+
+def date_ranks(reader: IndexReader, order: str) -> array:
+    """Each document's place in the segment in ``order`` ("newest": latest date first;
+    "oldest": earliest first, undated last), ties by statement ID."""
+    return _cached(reader, order, lambda: _read_ranks(reader, order))
+
+
+def _read_ranks(reader: IndexReader, order: str) -> array:
+    keys = [date_key(date, statement_id, order) for date, statement_id in zip(
+        reader.column_reader("date_key", translate=False),
+        reader.column_reader("statement_id", translate=False), strict=True)]
+    docnums = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == "newest")
+    ranks = array("I", bytes(4 * len(keys)))
+    for place, docnum in enumerate(docnums):
+        ranks[docnum] = place
+    return ranks
+
+
+def date_key(date: bytes, statement_id: bytes, order: str) -> bytes:
+    """The key that sorts documents of any segment in ``order`` (descending for "newest")."""
+    if order == "oldest":
+        date = date or UNKNOWN_LAST
+    return date + b" " + statement_id
 
 
 def count_facets(segments: list[tuple[IndexReader, list[int]]]) -> dict[str, Counter]:
@@ -59,6 +106,7 @@ def count_facets(segments: list[tuple[IndexReader, list[int]]]) -> dict[str, Cou
         if not docnums:
             continue
         for name in FACET_COLUMNS:
-            values = column_values(reader, name)
-            counts[name].update(map(values.__getitem__, docnums))
+            codes, values = facet_codes(reader, name)
+            for code, count in Counter(map(codes.__getitem__, docnums)).items():
+                counts[name][values[code]] += count
     return counts

@@ -13,6 +13,7 @@ import heapq
 import re
 import threading
 import time
+from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -24,7 +25,7 @@ from whoosh.searching import Searcher
 from archive.records import KINDS
 from archive.store import StatementNotFoundError, Store
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
-from index.columns import column_values, count_facets
+from index.columns import count_facets, date_key, date_ranks
 from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
 from index.docsets import SegmentMatches
@@ -176,14 +177,18 @@ def _ranked(searcher: Searcher, built: BuiltQuery, matching: list[SegmentHits], 
             if ranked is not None:
                 return ranked
     order = "oldest" if sort == "oldest" else "newest"
+    parts = [part for part in matching if part.docnums]
     best: list[tuple[bytes, int]] = []
-    for part in matching:
-        if not part.docnums:
-            continue
-        keys = column_values(part.leaf.reader(), order)
-        pick = heapq.nsmallest if order == "oldest" else heapq.nlargest
-        best.extend((keys[docnum], part.offset + docnum)
-                    for docnum in pick(limit, part.docnums, key=keys.__getitem__))
+    for part in parts:
+        reader = part.leaf.reader()
+        top = heapq.nsmallest(limit, part.docnums, key=date_ranks(reader, order).__getitem__)
+        if len(parts) == 1:
+            return [(part.offset + docnum, 0.0) for docnum in top]
+        # several segments: their first documents merged by the dates themselves
+        dates = reader.column_reader("date_key", translate=False)
+        ids = reader.column_reader("statement_id", translate=False)
+        best.extend((date_key(dates[docnum], ids[docnum], order), part.offset + docnum)
+                    for docnum in top)
     best.sort(reverse=order == "newest")
     return [(docnum, 0.0) for _key, docnum in best[:limit]]
 
@@ -237,14 +242,21 @@ def _facets(matching: list[SegmentHits], speakers: SpeakerDirectory) -> dict[str
     return facets
 
 
-def _statement_id(searcher: Searcher, docnum: int) -> str:
-    """The statement ID of a document, from the cached per-segment column."""
+def _statement_ids(searcher: Searcher, docnums: list[int]) -> list[str]:
+    """The statement IDs of documents (global numbers), read from their segments' columns."""
     leaves = searcher.leaf_searchers()
-    for leaf, offset in reversed(leaves):
-        if docnum >= offset:
-            raw = column_values(leaf.reader(), "statement_id")[docnum - offset]
-            return raw.decode("ascii") if isinstance(raw, bytes) else raw
-    raise LookupError(docnum)
+    offsets = [offset for _leaf, offset in leaves]
+    columns: dict[int, object] = {}
+    found = []
+    for docnum in docnums:
+        index = bisect_right(offsets, docnum) - 1
+        column = columns.get(index)
+        if column is None:
+            column = columns[index] = leaves[index][0].reader().column_reader(
+                "statement_id", translate=False)
+        raw = column[docnum - offsets[index]]
+        found.append(raw.decode("ascii") if isinstance(raw, bytes) else raw)
+    return found
 
 
 def _surface_form(store: Store, searcher: Searcher, term: str, fallback: str) -> str:
@@ -252,7 +264,7 @@ def _surface_form(store: Store, searcher: Searcher, term: str, fallback: str) ->
     results = searcher.search(wq.Term("words", term), limit=1, terms=False)
     if results.is_empty():
         return fallback
-    statement_id = _statement_id(searcher, results[0].docnum)
+    statement_id = _statement_ids(searcher, [results[0].docnum])[0]
     try:
         text = store.get_statement(statement_id).text
     except StatementNotFoundError:
@@ -339,7 +351,8 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
         for notice in built.notices:
             if notice not in result.notices:
                 result.notices.append(notice)
-        ranked_ids = [(_statement_id(searcher, docnum), score) for docnum, score in ranked]
+        ranked_ids = list(zip(_statement_ids(searcher, [docnum for docnum, _score in ranked]),
+                              [score for _docnum, score in ranked], strict=True))
         statements = store.get_statements(statement_id for statement_id, _score in ranked_ids)
         for statement_id, score in ranked_ids:
             statement = statements.get(statement_id)
@@ -390,4 +403,4 @@ def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None 
         _speakers_found, built, matching = _match(store, searcher, generation, parsed, filters)
         total = sum(len(part.docnums) for part in matching)
         ranked = _ranked(searcher, built, matching, sort, max(total, 1))
-        return [_statement_id(searcher, docnum) for docnum, _score in ranked]
+        return _statement_ids(searcher, [docnum for docnum, _score in ranked])

@@ -105,3 +105,25 @@ def test_a_query_shape_it_cannot_score_is_left_to_whoosh(archive):
                                                             strict=True)], "relevance", 10)
         assert hits == whoosh_ranking(searcher, odd)[:10]
         assert not built.notices
+
+
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_date_order_across_segments_is_the_archives(archive, order):
+    """Date order from the per-segment ranks, merged across segments, is the order of the
+    archive's own dates (ties by citation ID), for every hit and page by page."""
+    store, data_dir = archive
+    ids = index.search_ids("great", store=store, data_dir=data_dir, sort=order)
+    statements = store.get_statements(ids)
+
+    def key(statement_id: str) -> tuple[str, str]:
+        date = statements[statement_id].content.posted_at.sort_key()
+        return (date or ("~" if order == "oldest" else ""), statement_id)
+
+    assert len(ids) > 60
+    assert ids == sorted(ids, key=key, reverse=order == "newest")
+    paged = []
+    for page in (1, 2, 3):
+        result = index.search("great", store=store, data_dir=data_dir, sort=order, page=page,
+                              per_page=20)
+        paged.extend(hit.statement_id for hit in result.hits)
+    assert paged == ids[:60]
