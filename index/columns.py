@@ -16,6 +16,7 @@ import threading
 from array import array
 from collections import Counter
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 
 FACET_COLUMNS = ("speaker", "year", "lang", "platform", "kind")
@@ -83,8 +84,8 @@ def date_ranks(reader: IndexReader, order: str) -> array:
 
 def _read_ranks(reader: IndexReader, order: str) -> array:
     keys = [date_key(date, statement_id, order) for date, statement_id in zip(
-        reader.column_reader("date_key", translate=False),
-        reader.column_reader("statement_id", translate=False), strict=True)]
+        _all_values(reader.column_reader("date_key", translate=False)),
+        _all_values(statement_id_column(reader)), strict=True)]
     docnums = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == "newest")
     ranks = array("I", bytes(4 * len(keys)))
     for place, docnum in enumerate(docnums):
@@ -110,3 +111,44 @@ def count_facets(segments: list[tuple[IndexReader, list[int]]]) -> dict[str, Cou
             for code, count in Counter(map(codes.__getitem__, docnums)).items():
                 counts[name][values[code]] += count
     return counts
+
+
+def statement_id_column(reader: IndexReader):
+    """The segment's statement ID column, kept with the reader: opening it reads two arrays
+    as long as the segment (a few milliseconds at a million statements), and a pooled reader
+    serves one search at a time."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        return perdoc._cached_reader("statement_id", reader.schema["statement_id"].column_type)
+    return reader.column_reader("statement_id", translate=False)
+
+
+def _all_values(column) -> list[bytes]:
+    """Every value of a variable-length bytes column. whoosh-reloaded 2.7.5's reader (a frozen
+    library) reads one value per file access; its values lie side by side, so they are read
+    in one piece and cut at the column's own offsets."""
+    parts = ("_dbfile", "_basepos", "_offsets", "_lengths")
+    if not all(hasattr(column, part) for part in parts) or not len(column._lengths):
+        return list(column)
+    offsets, lengths = column._offsets, column._lengths
+    data = column._dbfile.get(column._basepos, offsets[-1] + lengths[-1])
+    return [data[offset:offset + length] for offset, length in zip(offsets, lengths, strict=True)]
+
+
+def length_bytes(reader: IndexReader, field_name: str) -> bytes:
+    """The segment's encoded length of the field in every document, one byte each (cached)."""
+    return _cached(reader, f"length:{field_name}", lambda: _read_lengths(reader, field_name))
+
+
+def _read_lengths(reader: IndexReader, field_name: str) -> bytes:
+    doccount = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    # whoosh-reloaded 2.7.5 keeps a field's lengths in a one-byte column (a frozen library)
+    column = perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN) if perdoc else None
+    if column is None:
+        return bytes(doccount)
+    if all(hasattr(column, part) for part in ("_dbfile", "_basepos", "_count", "_fixedlen")) \
+            and column._fixedlen == 1:
+        data = column._dbfile.get(column._basepos, column._count) if column._count else b""
+        return data + bytes(doccount - len(data))
+    return bytes(column)

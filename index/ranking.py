@@ -22,11 +22,11 @@ import time
 from collections.abc import Callable
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from index.docsets import SegmentMatches, segment_id, term_docs, term_weights
+from index.columns import length_bytes
+from index.docsets import SegmentMatches, term_docs, term_weights
 
 B = 0.75
 K1 = 1.2
@@ -40,29 +40,10 @@ class RankingTimeoutError(Exception):
     """Ranking ran past its deadline."""
 
 
-# Per average length: K1 * ((1 - B) + B * length / average) for each of the
-# 256 encoded lengths; per segment and field, the encoded length of every document.
+# Per average length: K1 * ((1 - B) + B * length / average) for each of the 256 encoded lengths
 _NORMS: dict[float, list[float]] = {}
-_LENGTHS: dict[str, bytes] = {}
 _GUARD = threading.Lock()
 MAX_CACHED_SEGMENTS = 256
-
-
-def _length_bytes(leaf: Searcher, field_name: str) -> bytes:
-    key = segment_id(leaf) + "/" + field_name
-    with _GUARD:
-        found = _LENGTHS.get(key)
-    if found is None:
-        reader = leaf.reader()
-        # whoosh-reloaded 2.7.5 keeps a field's lengths in a one-byte column (frozen library)
-        perdoc = getattr(reader, "_perdoc", None)
-        lengths = perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN) if perdoc else None
-        found = bytes(lengths) if lengths is not None else bytes(reader.doc_count_all())
-        with _GUARD:
-            if len(_LENGTHS) > MAX_CACHED_SEGMENTS:
-                _LENGTHS.clear()
-            _LENGTHS[key] = found
-    return found
 
 
 def _norms(average: float) -> list[float]:
@@ -130,7 +111,7 @@ class _SegmentScorer:
             return
         idf = self.searcher.idf(field_name, text)
         norms = _norms(self.searcher.avg_field_length(field_name) or 1)
-        lengths = _length_bytes(self.leaf, field_name)
+        lengths = length_bytes(self.leaf.reader(), field_name)
         top = K1 + 1
         get_weight = weights.get
         for docnum in found:

@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 from archive.records import KINDS
 from archive.store import StatementNotFoundError, Store
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
-from index.columns import count_facets, date_key, date_ranks
+from index.columns import count_facets, date_key, date_ranks, statement_id_column
 from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
 from index.docsets import SegmentMatches
@@ -186,7 +186,7 @@ def _ranked(searcher: Searcher, built: BuiltQuery, matching: list[SegmentHits], 
             return [(part.offset + docnum, 0.0) for docnum in top]
         # several segments: their first documents merged by the dates themselves
         dates = reader.column_reader("date_key", translate=False)
-        ids = reader.column_reader("statement_id", translate=False)
+        ids = statement_id_column(reader)
         best.extend((date_key(dates[docnum], ids[docnum], order), part.offset + docnum)
                     for docnum in top)
     best.sort(reverse=order == "newest")
@@ -252,8 +252,7 @@ def _statement_ids(searcher: Searcher, docnums: list[int]) -> list[str]:
         index = bisect_right(offsets, docnum) - 1
         column = columns.get(index)
         if column is None:
-            column = columns[index] = leaves[index][0].reader().column_reader(
-                "statement_id", translate=False)
+            column = columns[index] = statement_id_column(leaves[index][0].reader())
         raw = column[docnum - offsets[index]]
         found.append(raw.decode("ascii") if isinstance(raw, bytes) else raw)
     return found
