@@ -43,7 +43,7 @@ class RankingTimeoutError(Exception):
 # Per average length: K1 * ((1 - B) + B * length / average) for each of the 256 encoded lengths
 _NORMS: dict[float, list[float]] = {}
 _GUARD = threading.Lock()
-MAX_CACHED_SEGMENTS = 256
+MAX_CACHED_NORMS = 64  # one per index state (the average length changes with each commit)
 
 
 def _norms(average: float) -> list[float]:
@@ -52,7 +52,7 @@ def _norms(average: float) -> list[float]:
     if found is None:
         found = [K1 * ((1 - B) + B * byte_to_length(code) / average) for code in range(256)]
         with _GUARD:
-            if len(_NORMS) > MAX_CACHED_SEGMENTS:
+            if len(_NORMS) > MAX_CACHED_NORMS:
                 _NORMS.clear()
             _NORMS[average] = found
     return found

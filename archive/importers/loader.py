@@ -16,7 +16,6 @@ stored, and are linked then.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
@@ -148,9 +147,10 @@ def _chunks(candidates: Iterable[Candidate], size: int) -> Iterator[list[Candida
         yield chunk
 
 
-def _fingerprint(content: StatementContent) -> bytes:
-    """A short digest of what makes two records of one key the same statement."""
-    return hashlib.blake2b(repr(_comparable(content)).encode("utf-8"), digest_size=12).digest()
+def _fingerprint(content: StatementContent) -> int:
+    """What makes two records of one key the same statement, as a 64-bit hash (for this
+    process only: it is never stored)."""
+    return hash(_comparable(content))
 
 
 class _ChunkLoader:
@@ -163,7 +163,7 @@ class _ChunkLoader:
         self.directory = SpeakerDirectory([person for person, _ in store.list_people()])
         self.people_stored = 0
         # matching key -> (where it was first read, fingerprint of its content)
-        self.seen: dict[tuple, tuple[str, bytes]] = {}
+        self.seen: dict[tuple, tuple[str, int]] = {}
         self.now = now_utc()
 
     def accept(self, chunk: list[Candidate]) -> list[tuple[Candidate, tuple]]:
