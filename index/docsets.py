@@ -16,7 +16,7 @@ from collections import OrderedDict
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-MAX_CACHED_POSTINGS = 1_000_000  # postings kept in the cache, all terms together (about 60 MB)
+MAX_CACHED_POSTINGS = 2_000_000  # postings kept in the cache, all terms together (about 120 MB)
 
 _CACHE: OrderedDict[tuple, tuple[frozenset, dict[int, float]]] = OrderedDict()
 _CACHED = 0
