@@ -10,16 +10,23 @@ are applied afterwards from the reader at hand. Query types without a set form h
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-MAX_CACHED_POSTINGS = 2_000_000  # postings kept in the cache, all terms together (about 120 MB)
+# Postings are cached twice over: every cached term as an array (4 bytes a posting), and the
+# most recently used as sets for the set operations (about 55 bytes a posting). A query that
+# expands to hundreds of terms finds them all in the arrays; a server keeps its memory.
+MAX_CACHED_POSTINGS = 8_000_000  # postings kept as arrays, all terms together (about 32 MB)
+MAX_SET_POSTINGS = 600_000       # postings kept as sets as well (about 33 MB)
 
-_CACHE: OrderedDict[tuple, tuple[frozenset, dict[int, float]]] = OrderedDict()
+_CACHE: OrderedDict[tuple, tuple[array, dict[int, float]]] = OrderedDict()
 _CACHED = 0
+_SETS: OrderedDict[tuple, frozenset] = OrderedDict()
+_IN_SETS = 0
 _GUARD = threading.Lock()
 
 
@@ -29,11 +36,11 @@ def segment_id(leaf: Searcher) -> str:
     return segment.segment_id() if segment is not None else f"reader-{id(leaf.reader())}"
 
 
-def _read_postings(leaf: Searcher, field_name: str, text) -> tuple[frozenset, dict[int, float]]:
+def _read_postings(leaf: Searcher, field_name: str, text) -> tuple[array, dict[int, float]]:
     """The term's documents, and the weights (term frequencies) that are not 1."""
     reader = leaf.reader()
     if (field_name, text) not in reader:
-        return frozenset(), {}
+        return array("I"), {}
     matcher = reader.postings(field_name, text)
     # Unwrap a deletion filter: deletions are applied by the caller, after caching.
     matcher = getattr(matcher, "child", matcher)
@@ -60,10 +67,10 @@ def _read_postings(leaf: Searcher, field_name: str, text) -> tuple[frozenset, di
             if matcher.weight() != 1.0:
                 weights[matcher.id()] = matcher.weight()
             matcher.next()
-    return frozenset(ids), weights
+    return array("I", ids), weights
 
 
-def _postings(leaf: Searcher, field_name: str, text) -> tuple[frozenset, dict[int, float]]:
+def _postings(leaf: Searcher, field_name: str, text) -> tuple[array, dict[int, float]]:
     global _CACHED
     key = (segment_id(leaf), field_name, text)
     with _GUARD:
@@ -83,7 +90,22 @@ def _postings(leaf: Searcher, field_name: str, text) -> tuple[frozenset, dict[in
 
 def term_docs(leaf: Searcher, field_name: str, text) -> frozenset:
     """Every document of the segment with this term, deleted ones included (cached)."""
-    return _postings(leaf, field_name, text)[0]
+    global _IN_SETS
+    key = (segment_id(leaf), field_name, text)
+    with _GUARD:
+        found = _SETS.get(key)
+        if found is not None:
+            _SETS.move_to_end(key)
+            return found
+    found = frozenset(_postings(leaf, field_name, text)[0])
+    with _GUARD:
+        if key not in _SETS:
+            _SETS[key] = found
+            _IN_SETS += len(found)
+        while _IN_SETS > MAX_SET_POSTINGS and _SETS:
+            _key, dropped = _SETS.popitem(last=False)
+            _IN_SETS -= len(dropped)
+    return found
 
 
 def term_weights(leaf: Searcher, field_name: str, text) -> dict[int, float]:
