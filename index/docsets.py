@@ -3,8 +3,9 @@ sorting — computed with set operations on whole posting lists instead of stepp
 Whoosh matcher document by document.
 
 A term's posting list in a segment never changes, so it is cached per segment; deletions
-are applied afterwards from the reader at hand. Query types without a set form here
-(phrases) fall back to Whoosh's own matcher.
+are applied afterwards from the reader at hand. A phrase is checked by its words' positions,
+only in the documents that have all its words; query types without a set form here fall back
+to Whoosh's own matcher.
 """
 
 from __future__ import annotations
