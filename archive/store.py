@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -165,8 +166,8 @@ class Store:
         db = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False,
                              timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            if wal and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode=WAL")
+            if wal:
+                Store._switch_to_wal(db)
             db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -175,6 +176,23 @@ class Store:
             db.close()
             raise
         return db
+
+    @staticmethod
+    def _switch_to_wal(db: sqlite3.Connection) -> None:
+        """Put a new archive into WAL mode. The switch needs the file to itself and SQLite
+        answers "database is locked" at once, without waiting, while another process (a
+        server's other worker starting together) is creating the tables: so it is tried
+        again until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     # -- lifecycle --------------------------------------------------------
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 
@@ -163,3 +164,22 @@ def test_platform_id_lookups_use_the_index_not_a_scan(empty_store):
         store._db.set_progress_handler(None, 0)
     assert len(found) == 10 and single == store.find_by_platform_ids("x", ["id-42"])["id-42"]
     assert steps < 100  # ten index searches and one; a scan of 3,000 rows takes thousands
+
+
+def test_a_new_archive_opens_while_another_process_is_creating_it(tmp_path):
+    """A server's workers start together: one creates the tables while the next opens the
+    file, and switching a new file to WAL cannot wait on SQLite's busy handler."""
+    path = tmp_path / "archive.sqlite3"
+    creator = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    creator.execute("BEGIN IMMEDIATE")
+    creator.execute("CREATE TABLE first_writer (x)")
+    finishing = threading.Timer(0.5, lambda: creator.execute("COMMIT"))
+    finishing.start()
+    try:
+        with Store(path) as store:
+            assert store.migrate() == SCHEMA_VERSION
+    finally:
+        finishing.join()
+        creator.close()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
