@@ -14,6 +14,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Callable
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -24,11 +25,37 @@ from whoosh.searching import Searcher
 MAX_CACHED_POSTINGS = 8_000_000  # postings kept as arrays, all terms together (about 32 MB)
 MAX_SET_POSTINGS = 600_000       # postings kept as sets as well (about 33 MB)
 
-_CACHE: OrderedDict[tuple, tuple[array, dict[int, float]]] = OrderedDict()
-_CACHED = 0
-_SETS: OrderedDict[tuple, frozenset] = OrderedDict()
-_IN_SETS = 0
-_GUARD = threading.Lock()
+
+class _PostingCache:
+    """Least recently used first out, bounded by the postings its values hold; thread-safe."""
+
+    def __init__(self, limit: int, size: Callable[[object], int]):
+        self.limit = limit
+        self._size = size
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self._held = 0
+        self._guard = threading.Lock()
+
+    def fetch(self, key: tuple, load: Callable[[], object]):
+        """The value under ``key``, loaded (outside the lock) and kept when it is missing."""
+        with self._guard:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        found = load()
+        with self._guard:
+            if key not in self._items:
+                self._items[key] = found
+                self._held += self._size(found)
+            while self._held > self.limit and self._items:
+                _key, dropped = self._items.popitem(last=False)
+                self._held -= self._size(dropped)
+        return found
+
+
+_ARRAYS = _PostingCache(MAX_CACHED_POSTINGS, lambda found: len(found[0]) + len(found[1]))
+_SETS = _PostingCache(MAX_SET_POSTINGS, len)
 
 
 def segment_id(leaf: Searcher) -> str:
@@ -72,41 +99,14 @@ def _read_postings(leaf: Searcher, field_name: str, text) -> tuple[array, dict[i
 
 
 def _postings(leaf: Searcher, field_name: str, text) -> tuple[array, dict[int, float]]:
-    global _CACHED
-    key = (segment_id(leaf), field_name, text)
-    with _GUARD:
-        found = _CACHE.get(key)
-        if found is not None:
-            _CACHE.move_to_end(key)
-            return found
-    found = _read_postings(leaf, field_name, text)
-    with _GUARD:
-        _CACHE[key] = found
-        _CACHED += len(found[0]) + len(found[1])
-        while _CACHED > MAX_CACHED_POSTINGS and _CACHE:
-            _key, (dropped, dropped_weights) = _CACHE.popitem(last=False)
-            _CACHED -= len(dropped) + len(dropped_weights)
-    return found
+    return _ARRAYS.fetch((segment_id(leaf), field_name, text),
+                         lambda: _read_postings(leaf, field_name, text))
 
 
 def term_docs(leaf: Searcher, field_name: str, text) -> frozenset:
     """Every document of the segment with this term, deleted ones included (cached)."""
-    global _IN_SETS
-    key = (segment_id(leaf), field_name, text)
-    with _GUARD:
-        found = _SETS.get(key)
-        if found is not None:
-            _SETS.move_to_end(key)
-            return found
-    found = frozenset(_postings(leaf, field_name, text)[0])
-    with _GUARD:
-        if key not in _SETS:
-            _SETS[key] = found
-            _IN_SETS += len(found)
-        while _IN_SETS > MAX_SET_POSTINGS and _SETS:
-            _key, dropped = _SETS.popitem(last=False)
-            _IN_SETS -= len(dropped)
-    return found
+    return _SETS.fetch((segment_id(leaf), field_name, text),
+                       lambda: frozenset(_postings(leaf, field_name, text)[0]))
 
 
 def term_weights(leaf: Searcher, field_name: str, text) -> dict[int, float]:
