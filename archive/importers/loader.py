@@ -211,25 +211,17 @@ class _ChunkLoader:
 
         # Replies: to a statement of this chunk, of the archive or of an earlier chunk;
         # else, before the end, the reply waits (with any reply to it) for a later chunk.
-        parents_wanted: dict[str, set[str]] = {}
-        for candidate, _ in accepted:
-            if candidate.reply_to:
-                parent_key = ("platform", candidate.content.platform, candidate.reply_to)
-                if parent_key not in keys:
-                    parents_wanted.setdefault(parent_key[1], set()).add(parent_key[2])
-        parent_ids: dict[tuple, str] = {}
-        for platform, ids in parents_wanted.items():
-            for platform_id, statement_id in store.find_by_platform_ids(platform, ids).items():
-                parent_ids[("platform", platform, platform_id)] = statement_id
+        parent_of = {key: self._parent_key(candidate) for candidate, key in accepted
+                     if candidate.reply_to}
+        parent_ids = self._stored_ids(sorted(set(parent_of.values()) - keys))
         waiting: list[tuple[Candidate, tuple]] = []
         if not final:
             waiting_keys: set[tuple] = set()
             while True:
                 held = [(candidate, key) for candidate, key in accepted
-                        if key not in waiting_keys and candidate.reply_to
-                        and self._parent_key(candidate) not in parent_ids
-                        and (self._parent_key(candidate) not in keys
-                             or self._parent_key(candidate) in waiting_keys)]
+                        if key in parent_of and key not in waiting_keys
+                        and parent_of[key] not in parent_ids
+                        and (parent_of[key] not in keys or parent_of[key] in waiting_keys)]
                 if not held:
                     break
                 waiting.extend(held)
@@ -241,8 +233,7 @@ class _ChunkLoader:
         for candidate, key in accepted:
             if not candidate.reply_to:
                 continue
-            parent_key = self._parent_key(candidate)
-            parent = assigned.get(parent_key) or parent_ids.get(parent_key)
+            parent = assigned.get(parent_of[key]) or parent_ids.get(parent_of[key])
             if parent == assigned[key]:
                 parent = None
             candidate.versions = [
