@@ -24,6 +24,13 @@ SEED_ARTICLE = SHARED / "seeds" / "000_9b6b4eaa2eaf404f.txt"
 CORPORA = SHARED / "corpora"
 
 
+@pytest.fixture(autouse=True)
+def work_in_tmp_path(tmp_path: Path, monkeypatch):
+    """Every test runs in its own temporary directory, so a file a command writes next to
+    the working directory (an import's default rejects file) never lands in the project."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"

@@ -113,3 +113,4 @@ def test_a_bad_record_in_the_last_chunk_stores_nothing_of_the_earlier_ones(runne
     skipped = run_import(runner, path, *PLAIN_MAP, "--skip-invalid")
     assert skipped.exit_code == 0, skipped.output
     assert "added 9" in skipped.output and "rejected 1" in skipped.output
+    assert (tmp_path / "late-error.jsonl.rejects.jsonl").is_file()  # beside the test, never in the project
