@@ -11,6 +11,7 @@ the functions and ``format_citation`` picks one by name.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -178,6 +179,37 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Unicode's directional formatting characters: embeddings and overrides (LRE RLE PDF LRO RLO),
+# isolates (LRI RLI FSI PDI) and marks (LRM RLM ALM).
+_ISOLATE_OPENERS = "\u2066\u2067\u2068"
+_ISOLATE_CLOSER = "\u2069"
+_FIRST_STRONG_ISOLATE = "\u2068"
+_BIDI_CLASSES = {"R", "AL", "AN", "LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"}
+
+
+def _isolate(text: str) -> str:
+    """A record's field as it goes into a prose citation: between FSI and PDI when it holds
+    right-to-left letters or directional controls, so that an override in a name or quote
+    cannot reorder the rest of the citation; unchanged otherwise.
+
+    A PDI closes every embedding and override opened inside its isolate (UAX #9, X6a). A
+    field's own stray PDI would close the wrapper early, so each gets an FSI of its own in
+    front, and each isolate the field leaves open gets its PDI at the end.
+    """
+    if not any(unicodedata.bidirectional(char) in _BIDI_CLASSES for char in text):
+        return text
+    depth, stray = 0, 0
+    for char in text:
+        if char in _ISOLATE_OPENERS:
+            depth += 1
+        elif char == _ISOLATE_CLOSER:
+            if depth:
+                depth -= 1
+            else:
+                stray += 1
+    return _FIRST_STRONG_ISOLATE * (1 + stray) + text + _ISOLATE_CLOSER * (1 + depth)
+
+
 def _one_line(text: str) -> str:
     """Paragraph breaks and runs of white space as single spaces (for titles and tag values)."""
     return " ".join(text.split())
@@ -289,24 +321,24 @@ def format_apa(statement: Statement, *, permalink: str, accessed: date,
     """
     cited_passage(statement, locator)
     content = statement.content
-    title = _title_words(statement.text)
-    platform = _platform_name(statement)
+    title = _isolate(_title_words(statement.text))
+    platform = _isolate(_platform_name(statement))
     if content.kind in POST_KINDS and platform:
         description = "Tweet" if content.platform.lower() == "twitter" else "Post"
     else:
         description = _capitalise(KIND_LABELS[content.kind])
         if content.venue:
-            description += f", {content.venue}"
+            description += f", {_isolate(content.venue)}"
     extras = [_reported_in(statement), _translated_from(statement)]
     description = ", ".join([description] + [extra for extra in extras if extra])
     when = f"({_apa_date(_date_parts(content.posted_at))})."
-    handle = _speaker_handle(statement)
+    handle = _isolate(_speaker_handle(statement))
     work = f"{title} [{description}]."
     if statement.speaker.unnamed:
         lead = f"{handle}. {when} {work}" if handle else f"{work} {when}"
     else:
         family, given = _name_parts(statement.speaker)
-        author = f"{family}, {_initials(given)}" if given else family
+        author = f"{_isolate(family)}, {_isolate(_initials(given))}" if given else _isolate(family)
         if handle:
             author += f" [{handle}]"
         lead = f"{_end_with(author, '.')} {when} {work}"
@@ -343,23 +375,23 @@ def format_mla(statement: Statement, *, permalink: str, accessed: date,
     content = statement.content
     line = _one_line(statement.text)
     if len(line) <= MLA_FULL_TITLE_CHARACTERS:
-        title = line
+        title = _isolate(line)
     else:
-        title = _title_characters(line) + " . . ."
-    handle = _speaker_handle(statement)
+        title = _isolate(_title_characters(line)) + " . . ."
+    handle = _isolate(_speaker_handle(statement))
     if statement.speaker.unnamed:
         author = handle
     elif handle:
-        author = f"{handle} [{_one_line(statement.speaker.name)}]"
+        author = f"{handle} [{_isolate(_one_line(statement.speaker.name))}]"
     else:
         family, given = _name_parts(statement.speaker)
-        author = f"{family}, {given}" if given else family
+        author = f"{_isolate(family)}, {_isolate(given)}" if given else _isolate(family)
     pieces = [f"{_end_with(author, '.')} " if author else ""]
     pieces.append(_quoted_title(title, "."))
-    platform = _platform_name(statement)
+    platform = _isolate(_platform_name(statement))
     first_container = [platform] if platform and content.kind in POST_KINDS else []
     if not first_container:
-        first_container.append(_capitalise(_medium(statement)))
+        first_container.append(_isolate(_capitalise(_medium(statement))))
     when = _mla_date(_date_parts(content.posted_at))
     if when:
         first_container.append(when)
@@ -402,8 +434,8 @@ def _chicago_elements(
 ) -> tuple[str, list[str], list[str]]:
     """(title, facts after the title, archive elements) shared by note and bibliography."""
     content = statement.content
-    title = _title_characters(statement.text)
-    facts = [_chicago_medium(statement), _chicago_date(_date_parts(content.posted_at))]
+    title = _isolate(_title_characters(statement.text))
+    facts = [_isolate(_chicago_medium(statement)), _chicago_date(_date_parts(content.posted_at))]
     facts += [extra for extra in (_reported_in(statement), _translated_from(statement)) if extra]
     archive = [ARCHIVE_NAME, _citation_id(statement, locator)]
     pinpoint = _pinpoint(locator, "par.")
@@ -418,14 +450,14 @@ def _chicago_elements(
 def _chicago_author(statement: Statement, *, inverted: bool) -> str:
     """``Sam Altman (@sama)`` for a note, ``Altman, Sam (@sama)`` for the bibliography; an
     unnamed speaker is only their handle, if any (never a name)."""
-    handle = _speaker_handle(statement)
+    handle = _isolate(_speaker_handle(statement))
     if statement.speaker.unnamed:
         return handle
     if inverted:
         family, given = _name_parts(statement.speaker)
-        name = f"{family}, {given}" if given else family
+        name = f"{_isolate(family)}, {_isolate(given)}" if given else _isolate(family)
     else:
-        name = _one_line(statement.speaker.name)
+        name = _isolate(_one_line(statement.speaker.name))
     return name + (f" ({handle})" if handle else "")
 
 
@@ -643,12 +675,12 @@ def format_plain(statement: Statement, *, permalink: str, accessed: date,
     unnamed speaker is a description ("Unnamed X user"), never a guessed name.
     """
     passage = cited_passage(statement, locator)
-    quote = " ¶ ".join(_one_line(paragraph) for paragraph in split_paragraphs(passage))
-    speaker = _one_line(statement.speaker.name)
-    handle = _speaker_handle(statement)
+    quote = _isolate(" ¶ ".join(_one_line(paragraph) for paragraph in split_paragraphs(passage)))
+    speaker = _isolate(_one_line(statement.speaker.name))
+    handle = _isolate(_speaker_handle(statement))
     if handle:
         speaker += f" ({handle})"
-    facts = [speaker, _medium(statement), statement.content.posted_at.describe(),
+    facts = [speaker, _isolate(_medium(statement)), statement.content.posted_at.describe(),
              _reported_in(statement), _translated_from(statement),
              _pinpoint(locator, "paragraph")]
     return (f"“{quote}” — {', '.join(fact for fact in facts if fact)}. "

@@ -464,3 +464,41 @@ def test_an_unnamed_speaker_is_never_given_a_name(store):
         assert "Jemand" not in text and "Nutzer" not in text
     assert "author" not in cite(store, "csl-json", "MJF5-GVT6")
     assert "AU  - " not in cite(store, "ris", "MJF5-GVT6")
+
+
+def _open_directional_state(text: str, end: int) -> list[str]:
+    """The explicit embeddings, overrides and isolates still open at ``text[end]``, following
+    UAX #9's rules X2-X8: a PDF closes an embedding or override of its own isolate, a PDI
+    closes its isolate with everything opened inside it, and unmatched closers are ignored."""
+    stack: list[str] = []
+    for char in text[:end]:
+        if char in "\u202a\u202b\u202d\u202e":
+            stack.append("embedding")
+        elif char == "\u202c" and stack and stack[-1] == "embedding":
+            stack.pop()
+        elif char in "\u2066\u2067\u2068":
+            stack.append("isolate")
+        elif char == "\u2069" and "isolate" in stack:
+            while stack.pop() != "isolate":
+                pass
+    return stack
+
+
+@pytest.mark.parametrize("style", ["apa", "mla", "chicago-note", "chicago-bib", "plain"])
+def test_direction_controls_in_a_record_cannot_reorder_the_rest_of_a_citation(store, style):
+    """An override (RLO) or an embedding left open in a name, a venue or the words, and a stray
+    PDI that would close an isolate early, stay inside their own field."""
+    person = Person(person_id="mallory", name="Mallory \u202eyrollaM", handles=("@mal\u202bory",))
+    statement_id = add_statement(
+        store, person, kind="remark", lang="en", venue="Café \u2069\u202eBerlin",
+        text="Words \u2069\u2069 then \u202eevil\u2067 open")
+    statement = store.get_statement(statement_id)
+    citation = format_citation(style, statement, permalink=HOST + statement_id, accessed=ACCESSED)
+    assert "\u202eyrollaM" in citation and "\u202eevil" in citation  # the words stay verbatim
+    for tail in (statement_id, HOST):
+        assert _open_directional_state(citation, citation.rindex(tail)) == [], citation
+
+
+def test_citations_of_left_to_right_records_carry_no_isolation_marks(store):
+    for style in ("apa", "mla", "chicago-note", "chicago-bib", "plain"):
+        assert not re.search("[\u2066-\u2069]", cite(store, style, "EGYN-534B"))
