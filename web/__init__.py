@@ -16,7 +16,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Settings, each with its default here: ``DATA_DIR`` (``$VERBATIM_DATA_DIR``
     or ``./data``), ``SECRET_KEY`` (``$VERBATIM_SECRET_KEY``, random when
-    unset), ``LOAD_SEED`` (load the seed collection into an empty archive).
+    unset), ``LOAD_SEED`` (load the seed collection into an empty archive),
+    ``BASE_URL`` (``$VERBATIM_BASE_URL``: the base of permalinks) and
+    ``ALLOWED_HOSTS`` (``$VERBATIM_ALLOWED_HOSTS``, comma-separated: the Host
+    headers served; see ``web.hosts``).
 
     An archive without an index, or an index that missed changes, is brought
     up to date before the first request a process serves — not when a command
@@ -27,6 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATA_DIR=str(resolve_data_dir()),
         SECRET_KEY=os.environ.get("VERBATIM_SECRET_KEY") or os.urandom(32).hex(),
         LOAD_SEED=True,
+        BASE_URL=os.environ.get("VERBATIM_BASE_URL", ""),
+        ALLOWED_HOSTS=os.environ.get("VERBATIM_ALLOWED_HOSTS") or None,
         JSON_SORT_KEYS=False,
     )
     if test_config is not None:
@@ -39,8 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         init_archive(data_dir)
         prepare_index(data_dir)  # the first start serves its first search from a built index
 
-    from web import api, commands, errors, headers, pages, resources
+    from web import api, commands, errors, headers, hosts, pages, resources
 
+    hosts.init_app(app)
     resources.init_app(app)
     commands.init_app(app)
     errors.init_app(app)

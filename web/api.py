@@ -17,6 +17,7 @@ from archive.cite import CITATION_STYLES, format_citation
 from archive.export import iter_statements_csv, iter_statements_jsonl
 from archive.store import PersonNotFoundError
 from web.errors import ApiError
+from web.hosts import absolute_url
 from web.lookup import find_statement, gone
 from web.payloads import (
     build_search_payload,
@@ -152,7 +153,7 @@ def speaker(person_id: str):
 @bp.get("/openapi.json")
 def openapi():
     spec = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
-    spec["servers"] = [{"url": request.host_url.rstrip("/")}]
+    spec["servers"] = [{"url": absolute_url("")}]
     return jsonify(spec)
 
 

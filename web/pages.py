@@ -7,10 +7,10 @@ Each page has a JSON twin at the same URL with ``.json`` appended (or an
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from archive.cite import CITATION_STYLES
 from archive.records import sentence_spans
@@ -20,7 +20,7 @@ from web import api
 from web.errors import ApiError, wants_json
 from web.lookup import find_statement, gone
 from web.resources import get_store
-from web.search_request import FILTERS, run_search
+from web.search_request import FILTERS, read_link_params, run_search
 
 bp = Blueprint("pages", __name__)
 
@@ -32,9 +32,9 @@ STYLE_LABELS = {
 LANGUAGE_NAMES = {"de": "German", "en": "English"}
 
 
-def search_url(args: MultiDict, **changes) -> str:
+def search_url(args: Mapping[str, str], **changes) -> str:
     """The current search with some parameters changed (None removes one); page resets to 1."""
-    params = {key: value for key, value in args.items() if value}
+    params = read_link_params(args)
     params.pop("page", None)
     for key, value in changes.items():
         if value is None:
@@ -47,21 +47,22 @@ def search_url(args: MultiDict, **changes) -> str:
 @bp.get("/")
 @bp.get("/search")
 def search():
-    if request.path == "/" and not request.args:
-        return render_template("search.html", page=None, statements={}, args=request.args,
+    args = read_link_params(request.args)
+    if request.path == "/" and not args:
+        return render_template("search.html", page=None, statements={}, args=args,
                                json_url=url_for("api.search"))
     if wants_json():
         return api.search()
     try:
         page, statements = run_search(request.args)
     except ApiError as error:
-        return render_template("search.html", page=None, statements={}, args=request.args,
+        return render_template("search.html", page=None, statements={}, args=args,
                                error=error, json_url=None), error.status
-    active = [(name, request.args[name]) for name in FILTERS if request.args.get(name)]
+    active = [(name, args[name]) for name in FILTERS if args.get(name)]
     return render_template(
-        "search.html", page=page, statements=statements, args=request.args, facets=FACETS,
+        "search.html", page=page, statements=statements, args=args, facets=FACETS,
         sorts=SORTS, active=active, search_url=search_url,
-        json_url=url_for("pages.search_json", **request.args),
+        json_url=url_for("pages.search_json", **args),
     )
 
 

@@ -11,11 +11,12 @@ from flask import url_for
 from archive.records import Person, Statement
 from archive.store import Store
 from index.results import FACETS, SearchPage
+from web.hosts import absolute_url
 
 
 def permalink(statement_id: str, locator: str = "") -> str:
     reference = f"{statement_id}/{locator}" if locator else statement_id
-    return url_for("pages.statement", reference=reference, _external=True)
+    return absolute_url(url_for("pages.statement", reference=reference))
 
 
 def speaker_brief(person: Person) -> dict:
@@ -84,7 +85,7 @@ def build_statement_payload(statement: Statement, store: Store) -> dict:
 def build_speaker_payload(person: Person, statement_count: int | None = None,
                           statements: list[Statement] | None = None) -> dict:
     payload = person.to_dict() | {
-        "url": url_for("pages.speaker", person_id=person.person_id, _external=True)}
+        "url": absolute_url(url_for("pages.speaker", person_id=person.person_id))}
     if statement_count is not None:
         payload["statement_count"] = statement_count
     if statements is not None:

@@ -14,6 +14,15 @@ from web.resources import get_data_dir, get_store
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 10_000
 FILTERS = ("speaker", "lang", "platform", "kind", "from", "to")
+# Every parameter a search reads; links to other pages of a search carry these and no others.
+SEARCH_PARAMETERS = ("q", *FILTERS, "sort", "page", "per_page")
+
+
+def read_link_params(args: Mapping[str, str]) -> dict[str, str]:
+    """The search's own non-empty parameters, for building links to the same search. Nothing
+    else is passed on: ``url_for`` would take ``_external``, ``_anchor``, ``_method`` or
+    ``endpoint`` as its own keywords."""
+    return {name: args[name] for name in SEARCH_PARAMETERS if args.get(name)}
 
 
 def read_int(args: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
