@@ -80,3 +80,28 @@ def test_allowed_hosts_take_names_and_subdomain_patterns(data_dir):
 def test_a_bad_host_setting_stops_the_app_with_its_name(data_dir, config):
     with pytest.raises(HostConfigurationError, match="BASE_URL|ALLOWED_HOSTS"):
         create_app({"TESTING": True, "DATA_DIR": str(data_dir), **config})
+
+
+def test_html_and_json_of_one_url_are_cached_apart(client):
+    html = client.get(f"/s/{STATEMENT}")
+    json_answer = client.get(f"/s/{STATEMENT}", headers={"Accept": "application/json"})
+    assert html.mimetype == "text/html" and json_answer.is_json
+    for response in (html, json_answer):
+        assert "Accept" in response.headers["Vary"]
+    assert html.headers["ETag"] != json_answer.headers["ETag"]
+    # a conditional request with the HTML's ETag does not turn into a 304 for the JSON
+    again = client.get(f"/s/{STATEMENT}", headers={"Accept": "application/json",
+                                                   "If-None-Match": html.headers["ETag"]})
+    assert again.status_code == 200 and again.is_json
+    assert client.get(f"/s/{STATEMENT}", headers={"If-None-Match": html.headers["ETag"]}).status_code == 304
+    for path in ("/search?q=Auszeit", "/speakers", "/s/NOPE-NOPE"):
+        assert "Accept" in client.get(path).headers.get("Vary", ""), path
+
+
+@pytest.mark.parametrize("path", [f"/s/{STATEMENT}.json", "/search.json?q=Auszeit", "/speakers.json",
+                                  "/speakers/sam-altman.json"])
+def test_json_twins_allow_cross_origin_reads_like_the_api(client, path):
+    response = client.get(path, headers={"Origin": "https://newsroom.example"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Accept" not in response.headers.get("Vary", "")

@@ -66,8 +66,9 @@ def search_jsonl():
 
 
 def cacheable(response: Response, etag: str) -> Response:
-    """Statements change only by revision or withdrawal, which changes the ETag."""
-    response.set_etag(etag)
+    """Statements change only by revision or withdrawal, which changes the ETag. The HTML and
+    the JSON of one URL get different ETags, so a cache never answers one for the other."""
+    response.set_etag(f"{etag}-{'json' if response.is_json else 'html'}")
     response.cache_control.public = True
     response.cache_control.max_age = STATEMENT_MAX_AGE
     return response.make_conditional(request)
@@ -160,7 +161,8 @@ def openapi():
 def init_app(app) -> None:
     @app.after_request
     def allow_cross_origin_reads(response: Response) -> Response:
-        if request.path.startswith("/api/") and request.method in ("GET", "HEAD", "OPTIONS"):
+        is_api = request.path.startswith("/api/") or response.is_json
+        if is_api and request.method in ("GET", "HEAD", "OPTIONS"):
             response.headers["Access-Control-Allow-Origin"] = "*"
             response.headers["Access-Control-Expose-Headers"] = "ETag"
         return response

@@ -1,8 +1,9 @@
-"""Security headers on every response: no inline scripts, no framing, no sniffing."""
+"""Headers on every response: security (no inline scripts, no framing, no sniffing) and
+``Vary: Accept`` where one URL answers as HTML or JSON."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -24,5 +25,15 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def vary_by_accept(response: Response) -> Response:
+    """Pages (and their errors) answer HTML or JSON by the Accept header, so a shared cache
+    must key them on it; ``/api/``, ``.json`` twins and static files answer one type only."""
+    path = request.path
+    if not (path.startswith(("/api/", "/static/")) or path.endswith(".json")):
+        response.vary.add("Accept")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(vary_by_accept)
