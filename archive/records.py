@@ -21,7 +21,10 @@ SOURCE_ROLES = ("wording", "date", "attribution", "context")
 MAX_TEXT_LENGTH = 200_000
 
 _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-_PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+_PERSON_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# A person ID ending so would be read as the JSON twin of another speaker's page.
+RESERVED_ID_SUFFIX = ".json"
 
 
 class InvalidRecordError(ValueError):
@@ -70,6 +73,26 @@ def split_sentences(paragraph: str) -> list[str]:
     return [paragraph[a:b].strip() for a, b in sentence_spans(paragraph)]
 
 
+def check_unicode(record: object) -> None:
+    """InvalidRecordError naming the first text field of ``record`` (a dataclass) that holds a
+    lone surrogate: JSON can escape one (``"\\ud800"``), but it is no character and cannot be
+    stored as UTF-8."""
+    for item in fields(record):
+        value = getattr(record, item.name)
+        texts = value if isinstance(value, tuple) else (value,)
+        for text in texts:
+            if isinstance(text, str) and _SURROGATE.search(text):
+                raise InvalidRecordError(f"{item.name}: contains a lone surrogate"
+                                         f" (U+{ord(_SURROGATE.search(text)[0]):04X}), not a character")
+
+
+def check_identifier(value: str, name: str) -> None:
+    if not _PERSON_ID.fullmatch(value) or value.endswith(RESERVED_ID_SUFFIX):
+        raise InvalidRecordError(
+            f"{name}: {value!r} must be lower-case letters, digits, '-', '_' or '.', at most 64,"
+            f" not ending in {RESERVED_ID_SUFFIX!r}")
+
+
 def check_lang(value: str, name: str) -> str:
     if value and not _LANG_TAG.match(value):
         raise InvalidRecordError(f"{name}: {value!r} is not a BCP 47 language tag")
@@ -89,10 +112,8 @@ class Person:
     unnamed: bool = False
 
     def validate(self) -> Person:
-        if not _PERSON_ID.match(self.person_id):
-            raise InvalidRecordError(
-                f"person_id: {self.person_id!r} must be lower-case letters, digits, '-', '_' or '.'"
-            )
+        check_unicode(self)
+        check_identifier(self.person_id, "person_id")
         if not self.name.strip():
             raise InvalidRecordError("name: a person needs a display name")
         return self
@@ -125,8 +146,8 @@ class Source:
     description: str = ""
 
     def validate(self) -> Source:
-        if not _PERSON_ID.match(self.source_id):
-            raise InvalidRecordError(f"source_id: {self.source_id!r} is not a valid identifier")
+        check_unicode(self)
+        check_identifier(self.source_id, "source_id")
         if not self.title.strip():
             raise InvalidRecordError("title: a source needs a title")
         check_lang(self.lang, "lang")
@@ -187,6 +208,7 @@ class StatementContent:
     def validate(self) -> StatementContent:
         if not self.person_id:
             raise InvalidRecordError("speaker: a statement needs a speaker (an unnamed one is allowed)")
+        check_unicode(self)
         if not self.text or not self.text.strip():
             raise InvalidRecordError("text: a statement needs its words")
         if len(self.text) > MAX_TEXT_LENGTH:

@@ -105,3 +105,108 @@ def test_json_twins_allow_cross_origin_reads_like_the_api(client, path):
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Accept" not in response.headers.get("Vary", "")
+
+
+# -- import: lone surrogates, person IDs ----------------------------------------------------
+
+LONE = "\\ud800"  # as JSON escapes it: valid JSON, but no character
+
+
+def _jsonl(path, records: list[str]):
+    path.write_text("".join(record + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def _x_archive(folder, full_text: str, username: str = "owner"):
+    folder.mkdir()
+    (folder / "tweets.js").write_text(
+        'window.YTD.tweets.part0 = [{"tweet": {"id_str": "1001", "full_text": "fine words",'
+        ' "created_at": "Sat Feb 18 19:45:15 +0000 2023"}}, {"tweet": {"id_str": "1002",'
+        f' "full_text": "{full_text}", "created_at": "Sat Feb 18 19:46:15 +0000 2023"}}}}]',
+        encoding="utf-8")
+    (folder / "account.js").write_text(
+        f'window.YTD.account.part0 = [{{"account": {{"username": "{username}",'
+        ' "accountDisplayName": "Owner"}}]', encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("bad_field", ["text", "speaker"])
+def test_a_lone_surrogate_in_jsonl_is_one_bad_record(runner, tmp_path, bad_field):
+    good = '{"text": "fine words", "speaker": "Alice Example"}'
+    bad = {"text": f'{{"text": "bad {LONE} words", "speaker": "Alice Example"}}',
+           "speaker": f'{{"text": "other words", "speaker": "Mallory {LONE}"}}'}[bad_field]
+    path = _jsonl(tmp_path / "records.jsonl", [good, bad])
+    refused = runner.invoke(args=["import", str(path)])
+    assert refused.exit_code == 1 and "line 2" in refused.output and "surrogate" in refused.output
+    assert "Traceback" not in refused.output
+    skipped = runner.invoke(args=["import", str(path), "--skip-invalid"])
+    assert skipped.exit_code == 0, skipped.output
+    assert "added 1" in skipped.output and "rejected 1" in skipped.output
+
+
+def test_a_lone_surrogate_in_an_x_archive_tweet_is_one_bad_record(runner, tmp_path):
+    folder = _x_archive(tmp_path / "export", f"bad {LONE} text")
+    refused = runner.invoke(args=["import", str(folder)])
+    assert refused.exit_code == 1 and "element 2" in refused.output and "surrogate" in refused.output
+    skipped = runner.invoke(args=["import", str(folder), "--skip-invalid"])
+    assert skipped.exit_code == 0 and "added 1" in skipped.output, skipped.output
+
+
+def test_a_lone_surrogate_in_the_account_name_is_refused_with_a_message(runner, tmp_path):
+    folder = _x_archive(tmp_path / "export", "fine text", username=f"own{LONE}er")
+    result = runner.invoke(args=["import", str(folder)])
+    assert result.exit_code == 1 and "surrogate" in result.output, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(
+        result.exception, SystemExit)
+
+
+def test_a_lone_surrogate_in_a_verbatim_export_person_is_one_bad_record(runner, tmp_path):
+    header = '{"format": "verbatim-export", "version": 1, "schema_version": 2, "counts": {}}'
+    person = f'{{"record": "person", "person_id": "mallory", "name": "Mal{LONE}lory"}}'
+    path = _jsonl(tmp_path / "export.jsonl", [header, person])
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and "line 2" in result.output and "surrogate" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("person_id", ["alice\n", "alice.json", "Alice", "-alice", "a" * 65])
+def test_person_ids_are_matched_whole_and_never_look_like_a_json_twin(person_id):
+    from archive.records import InvalidRecordError, Person
+    with pytest.raises(InvalidRecordError, match="person_id"):
+        Person(person_id, "Alice").validate()
+
+
+def test_a_speaker_named_like_a_json_file_gets_a_page_that_routes(runner, client, tmp_path):
+    path = _jsonl(tmp_path / "records.jsonl", ['{"text": "routed words", "speaker": "@evil.json"}'])
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    people = client.get("/api/speakers").json
+    listed = people["speakers"] if isinstance(people, dict) and "speakers" in people else people
+    created = [p for p in json_people(listed) if p["name"] == "@evil.json"]
+    assert len(created) == 1 and not created[0]["person_id"].endswith(".json")
+    page = client.get(f"/speakers/{created[0]['person_id']}")
+    assert page.status_code == 200 and page.mimetype == "text/html" and "routed words" in page.text
+
+
+def json_people(listed) -> list[dict]:
+    return [item.get("speaker", item) if isinstance(item, dict) else item for item in listed]
+
+
+def test_rejected_records_are_kept_as_bounded_excerpts(runner, tmp_path):
+    import json
+
+    from archive.importers.records import MAX_REJECTED_CHARACTERS
+    big = "x" * 1_000_000
+    path = _jsonl(tmp_path / "records.jsonl", [
+        '{"text": "fine words", "speaker": "Alice Example"}',
+        *[f'{{"text": "{big}", "speaker": "Alice Example", "posted_at": "2023-13-45"}}' for _ in range(3)],
+        f'{{"text": "bad {LONE} words", "speaker": "Alice Example"}}'])
+    rejects = tmp_path / "rejects.jsonl"
+    result = runner.invoke(args=["import", str(path), "--skip-invalid", "--rejects", str(rejects)])
+    assert result.exit_code == 0 and "rejected 4" in result.output, result.output
+    assert rejects.stat().st_size < 4 * (MAX_REJECTED_CHARACTERS + 1_000)
+    lines = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    # the whole line's length, without its line break
+    assert [line.get("record_length") for line in lines[:3]] == [len(big) + 67] * 3
+    assert all(line["record_cut_at"] == MAX_REJECTED_CHARACTERS for line in lines[:3])
+    assert json.loads(lines[3]["record"])["text"] == "bad \ud800 words"  # the surrogate as it came

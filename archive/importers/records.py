@@ -28,13 +28,31 @@ class ImportFileError(Exception):
         self.problems = list(problems)
 
 
+# The most of a rejected record's raw text kept for the rejects file: more than any storable
+# statement (200,000 characters of text) with its fields.
+MAX_REJECTED_CHARACTERS = 262_144
+
+
 @dataclass(frozen=True, slots=True)
 class RecordProblem:
-    """One record that cannot be stored: where it is, why, and its raw text for the rejects file."""
+    """One record that cannot be stored: where it is, why, and its raw text for the rejects
+    file — cut to its first ``MAX_REJECTED_CHARACTERS`` (``raw_length`` keeps the whole
+    length), so that many huge bad records cannot fill the memory or the disk."""
 
     location: str
     reason: str
     raw: str = ""
+    raw_length: int = -1
+
+    def __post_init__(self) -> None:
+        if self.raw_length < 0:
+            object.__setattr__(self, "raw_length", len(self.raw))
+        if len(self.raw) > MAX_REJECTED_CHARACTERS:
+            object.__setattr__(self, "raw", self.raw[:MAX_REJECTED_CHARACTERS])
+
+    @property
+    def is_cut(self) -> bool:
+        return self.raw_length > len(self.raw)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.reason}"
