@@ -4,6 +4,7 @@ takes as its own, and Host headers that would end up in permalinks and redirects
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -210,3 +211,85 @@ def test_rejected_records_are_kept_as_bounded_excerpts(runner, tmp_path):
     assert [line.get("record_length") for line in lines[:3]] == [len(big) + 67] * 3
     assert all(line["record_cut_at"] == MAX_REJECTED_CHARACTERS for line in lines[:3])
     assert json.loads(lines[3]["record"])["text"] == "bad \ud800 words"  # the surrogate as it came
+
+
+# -- import: no silent reattribution or rewritten history ------------------------------------
+
+def test_a_record_that_changes_who_said_stored_words_is_refused_unless_allowed(runner, client, tmp_path):
+    from tests.import_helpers import snapshot
+    first = _jsonl(tmp_path / "first.jsonl", [
+        '{"text": "the words", "speaker": "Alice Example", "platform": "x", "platform_id": "555"}'])
+    assert runner.invoke(args=["import", str(first)]).exit_code == 0
+    statement_id = client.get("/api/search?q=the+words").json["results"][0]["statement_id"]
+    second = _jsonl(tmp_path / "second.jsonl", [
+        '{"text": "the words", "speaker": "Bob Example", "platform": "x", "platform_id": "555"}'])
+    data_dir = tmp_path / "data"
+    before = snapshot(data_dir)
+    refused = runner.invoke(args=["import", str(second)])
+    assert refused.exit_code == 1 and "change of speaker is refused" in refused.output
+    assert statement_id in refused.output and "--allow speaker-change" in refused.output
+    assert snapshot(data_dir) == before
+    allowed = runner.invoke(args=["import", str(second), "--allow", "speaker-change"])
+    assert allowed.exit_code == 0, allowed.output
+    record = client.get(f"/api/statements/{statement_id}").json
+    assert record["speaker"]["name"] == "Bob Example" and len(record["revisions"]) == 2
+
+
+def _crafted_export(runner, tmp_path, change) -> Path:
+    import json
+    exported = tmp_path / "export.jsonl"
+    assert runner.invoke(args=["export", "--output", str(exported)]).exit_code == 0
+    lines = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if line.get("statement_id") == "N5NT-5ZJF":
+            change(line)
+    crafted = tmp_path / "crafted.jsonl"
+    crafted.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+                       encoding="utf-8")
+    return crafted
+
+
+def _added_revision(created_at: str, person_id: str | None = None):
+    import json
+
+    def change(line: dict) -> None:
+        revision = json.loads(json.dumps(line["revisions"][-1]))
+        revision["revision"] += 1
+        revision["reason"] = "corrected"
+        revision["created_at"] = created_at
+        revision["content"]["date_note"] = "changed"
+        if person_id:
+            revision["content"]["person_id"] = person_id
+        line["revisions"].append(revision)
+    return change
+
+
+def _withdrawn(line: dict) -> None:
+    line.update(status="withdrawn", withdrawn_reason="forged", withdrawn_at="2030-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize("change, flag, message", [
+    (_added_revision("2001-01-01T00:00:00Z"), "backdated-revision", "dated before the latest stored one"),
+    (_added_revision("2099-01-01T00:00:00Z", person_id="sam-altman"), "speaker-change",
+     "change of speaker is refused"),
+    (_withdrawn, "withdrawal", "withdraws a stored statement"),
+])
+def test_a_crafted_export_cannot_rewrite_history_unless_allowed(runner, client, tmp_path, change, flag,
+                                                                 message):
+    from tests.import_helpers import snapshot
+    client.get("/")  # the seed collection
+    crafted = _crafted_export(runner, tmp_path, change)
+    before = snapshot(tmp_path / "data")
+    refused = runner.invoke(args=["import", str(crafted)])
+    assert refused.exit_code == 1 and message in refused.output and f"--allow {flag}" in refused.output
+    assert snapshot(tmp_path / "data") == before
+    allowed = runner.invoke(args=["import", str(crafted), "--allow", flag])
+    assert allowed.exit_code == 0, allowed.output
+    assert snapshot(tmp_path / "data") != before
+
+
+def test_a_later_revision_from_an_export_still_needs_no_flag(runner, client, tmp_path):
+    client.get("/")
+    crafted = _crafted_export(runner, tmp_path, _added_revision("2099-01-01T00:00:00Z"))
+    result = runner.invoke(args=["import", str(crafted)])
+    assert result.exit_code == 0 and "revised 1" in result.output, result.output

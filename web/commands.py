@@ -13,7 +13,7 @@ from archive.backup import BackupError, back_up_archive
 from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
 from archive.export import export_archive, export_to_file
 from archive.importers import FORMATS, ImportFileError, ImportOptions, MappingError, import_file
-from archive.importers.mapping import ENTITY_MODES, parse_assignments
+from archive.importers.mapping import ALLOWED_CHANGES, ENTITY_MODES, parse_assignments
 from archive.importers.progress import ProgressDisplay
 from archive.importers.rejects import default_rejects_path, write_rejects
 from archive.integrity import verify_archive
@@ -94,14 +94,17 @@ def verify_command() -> None:
               help="Decode &amp; and the like once: auto = for platform x.")
 @click.option("--skip-invalid", is_flag=True, help="Store the valid records, write the rest to --rejects.")
 @click.option("--rejects", type=click.Path(path_type=Path), help="Rejects file (with --skip-invalid).")
+@click.option("--allow", "allow", multiple=True, type=click.Choice(ALLOWED_CHANGES),
+              help="Let the import make this change to stored statements (repeatable).")
 def import_command(path: Path, format_name: str | None, mappings: tuple[str, ...],
                    constants: tuple[str, ...], speaker: str, default_timezone: str,
-                   html_entities: str, skip_invalid: bool, rejects: Path | None) -> None:
+                   html_entities: str, skip_invalid: bool, rejects: Path | None,
+                   allow: tuple[str, ...]) -> None:
     """Import PATH (X archive, JSONL, CSV or a Verbatim export; may be gzipped) in one transaction."""
     try:
         options = ImportOptions(format_name or "", parse_assignments(mappings, "--map"),
                                 parse_assignments(constants, "--set"), default_timezone, speaker,
-                                html_entities, skip_invalid).check()
+                                html_entities, skip_invalid, frozenset(allow)).check()
     except MappingError as error:
         raise click.UsageError(str(error)) from None
     progress = ProgressDisplay(sys.stderr, is_tty=sys.stderr.isatty())

@@ -97,7 +97,8 @@ CHUNK_SIZE = 5_000
 
 
 def run_in_one_transaction(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str,
-                           apply: Callable[[Store, ParsedFile, ImportReport], None]) -> ImportReport:
+                           apply: Callable[[Store, ParsedFile, ImportReport, ImportOptions], None]
+                           ) -> ImportReport:
     """Apply ``parsed`` to the store in one transaction and report it. Nothing is
     stored when there is any problem (the importer's or ``apply``'s own), unless
     ``options.skip_invalid``. ``apply`` may consume candidates the importer is still
@@ -107,7 +108,7 @@ def run_in_one_transaction(store: Store, parsed: ParsedFile, options: ImportOpti
     try:
         with store.transaction():
             try:
-                apply(store, parsed, report)
+                apply(store, parsed, report, options)
             finally:
                 report.read = parsed.records_read
                 report.problems = list(parsed.problems) + report.problems
@@ -130,11 +131,12 @@ def load_parsed(store: Store, parsed: ParsedFile, options: ImportOptions, path_l
     return run_in_one_transaction(store, parsed, options, path_label, _load)
 
 
-def _load(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
+def _load(store: Store, parsed: ParsedFile, report: ImportReport, options: ImportOptions) -> None:
     source = parsed.source
     if source is not None:
         store.insert_sources([source])
-    loader = _ChunkLoader(store, report, source.title if source else report.path)
+    loader = _ChunkLoader(store, report, source.title if source else report.path,
+                          allow_speaker_change="speaker-change" in options.allow)
     waiting: list[tuple[Candidate, tuple]] = []
     for chunk in _chunks(parsed.candidates, CHUNK_SIZE):
         waiting.extend(loader.store(loader.accept(chunk), final=False))
@@ -147,6 +149,11 @@ def _chunks(candidates: Iterable[Candidate], size: int) -> Iterator[list[Candida
         yield chunk
 
 
+def refused_speaker_change(statement_id: str, stored: str, named: str) -> str:
+    return (f"{statement_id} is stored as said by {stored}; this record names {named}. A change"
+            " of speaker is refused (import with --allow speaker-change to make it a revision)")
+
+
 def _fingerprint(content: StatementContent) -> int:
     """What makes two records of one key the same statement, as a 64-bit hash (for this
     process only: it is never stored)."""
@@ -156,8 +163,10 @@ def _fingerprint(content: StatementContent) -> int:
 class _ChunkLoader:
     """The state one import keeps from chunk to chunk."""
 
-    def __init__(self, store: Store, report: ImportReport, title: str):
+    def __init__(self, store: Store, report: ImportReport, title: str, *,
+                 allow_speaker_change: bool = False):
         self.store_ = store
+        self.allow_speaker_change = allow_speaker_change
         self.report = report
         self.title = title
         self.directory = SpeakerDirectory([person for person, _ in store.list_people()])
@@ -314,6 +323,11 @@ class _ChunkLoader:
                 content = candidate.content
                 pending = [(content, f"re-imported from {title}:"
                             f" {', '.join(changed_fields(current.content, content))} changed")]
+            speakers = {content.person_id for content, _ in pending} - {current.content.person_id}
+            if speakers and not self.allow_speaker_change:
+                report.problems.append(RecordProblem(candidate.location, refused_speaker_change(
+                    statement_id, current.content.person_id, sorted(speakers)[0]), candidate.raw))
+                continue
             sources = current.content.sources
             for content, reason in pending:
                 merged = sources + tuple(ref for ref in content.sources if ref not in sources)

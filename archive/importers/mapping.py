@@ -33,6 +33,11 @@ class MappingError(ValueError):
     """A ``--map``/``--set`` option is malformed or names an unknown field."""
 
 
+# Changes to stored statements that an import makes only when the operator names them:
+# who said the words, a revision dated before the latest stored one, a withdrawal.
+ALLOWED_CHANGES = ("speaker-change", "backdated-revision", "withdrawal")
+
+
 @dataclass
 class ImportOptions:
     """Everything the command line can say about one import."""
@@ -44,8 +49,12 @@ class ImportOptions:
     speaker: str = ""
     html_entities: str = "auto"
     skip_invalid: bool = False
+    allow: frozenset[str] = frozenset()
 
     def check(self) -> ImportOptions:
+        for change in self.allow:
+            if change not in ALLOWED_CHANGES:
+                raise MappingError(f"--allow: {change!r} is not one of {', '.join(ALLOWED_CHANGES)}")
         for name in list(self.mapping) + list(self.constants):
             if name not in MAPPABLE_FIELDS:
                 raise MappingError(

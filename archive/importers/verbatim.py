@@ -17,7 +17,7 @@ from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
 from archive.dates import InvalidDateError
 from archive.export import EXPORT_FORMAT, EXPORT_VERSION
 from archive.importers.files import MAX_LINE_BYTES, LineReader, decode_line
-from archive.importers.loader import ImportReport, run_in_one_transaction
+from archive.importers.loader import ImportReport, refused_speaker_change, run_in_one_transaction
 from archive.importers.mapping import ImportOptions
 from archive.importers.records import ImportFileError, ParsedFile, RecordProblem
 from archive.records import (
@@ -149,7 +149,24 @@ def load_verbatim(store: Store, parsed: ParsedFile, options: ImportOptions, path
     return run_in_one_transaction(store, parsed, options, path_label, _restore)
 
 
-def _restore(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
+def _refused_change(stored: Statement, incoming: Statement, allow: frozenset[str]) -> str:
+    """Why the revisions (or the withdrawal) an export adds to a stored statement are refused
+    without the operator's ``--allow``; '' when they are not."""
+    added = incoming.revisions[len(stored.revisions):]
+    speakers = {revision.content.person_id for revision in added} - {stored.content.person_id}
+    if speakers and "speaker-change" not in allow:
+        return refused_speaker_change(stored.statement_id, stored.content.person_id, sorted(speakers)[0])
+    latest = stored.revisions[-1].created_at
+    if "backdated-revision" not in allow and any(revision.created_at < latest for revision in added):
+        return (f"{stored.statement_id}: the export adds a revision dated before the latest stored"
+                f" one ({latest}); refused (import with --allow backdated-revision)")
+    if incoming.is_withdrawn and "withdrawal" not in allow:
+        return (f"{stored.statement_id}: the export withdraws a stored statement; refused"
+                " (import with --allow withdrawal)")
+    return ""
+
+
+def _restore(store: Store, parsed: ParsedFile, report: ImportReport, options: ImportOptions) -> None:
     stored_people = {person.person_id: person for person, _ in store.list_people()}
     new_people = []
     for person in parsed.people:
@@ -195,6 +212,10 @@ def _restore(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
         if (stored.created_at == statement.created_at and not stored.is_withdrawn
                 and statement.revisions[:prefix] == stored.revisions
                 and len(statement.revisions) >= prefix):
+            refusal = _refused_change(stored, statement, options.allow)
+            if refusal:
+                report.problems.append(RecordProblem(location, refusal))
+                continue
             additions.extend((statement.statement_id, revision)
                              for revision in statement.revisions[prefix:])
             if statement.is_withdrawn:
