@@ -117,15 +117,19 @@ SERVER_THREADS = 2
 
 class Server:
     """The production server (gunicorn, the README's settings) on a free loopback port, started
-    on ``app_factory`` (``module:function``)."""
+    on ``app_factory`` (``module:function``). Verbatim runs on its own worker class (gunicorn's
+    threaded worker with the app's headers on gunicorn's own error answers); the FTS5 reference
+    app on gunicorn's plain threaded worker."""
 
     def __init__(self, app_factory: str, env: dict[str, str]):
+        worker_class = "web.worker.ThreadWorker" if app_factory.startswith("web:") else "gthread"
         self.port = free_port()
         # A file, not a pipe: an unread pipe that fills up stops the server.
         self.log = tempfile.TemporaryFile()
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "--workers", str(SERVER_WORKERS), "--threads", str(SERVER_THREADS),
+            [PYTHON, "-m", "gunicorn", "--worker-class", worker_class,
+             "--workers", str(SERVER_WORKERS), "--threads", str(SERVER_THREADS),
              "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", f"{app_factory}()"],
             env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=self.log)
 

@@ -81,7 +81,8 @@ def running_server(data_dir: Path, workers: int = 2, threads: int = 2):
     env = dict(os.environ, VERBATIM_DATA_DIR=str(data_dir))
     log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stop the server
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+        [sys.executable, "-m", "gunicorn", "--worker-class", "web.worker.ThreadWorker",
+         "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "web:create_app()"],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"

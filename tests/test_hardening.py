@@ -293,3 +293,36 @@ def test_a_later_revision_from_an_export_still_needs_no_flag(runner, client, tmp
     crafted = _crafted_export(runner, tmp_path, _added_revision("2099-01-01T00:00:00Z"))
     result = runner.invoke(args=["import", str(crafted)])
     assert result.exit_code == 0 and "revised 1" in result.output, result.output
+
+
+# -- the WSGI server's own error answers ----------------------------------------------------
+
+def _raw_request(base_url: str, request: bytes) -> bytes:
+    import socket
+    from urllib.parse import urlsplit
+    parts = urlsplit(base_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /api/search?q=" + b"a" * 5000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
+    (b"GET /api/speakers HTTP/1.1\r\nHost: localhost\r\n"
+     + b"".join(b"X-Filler-%d: %s\r\n" % (number, b"b" * 100) for number in range(120)) + b"\r\n", 431),
+    (b"GET /api/speakers HTTP/1.1\r\nHost: localhost\r\nBad Header Name: x\r\n\r\n", 400),
+])
+def test_the_server_s_own_error_answers_carry_the_security_headers(live_server, request_bytes, status):
+    import json
+    answer = _raw_request(live_server, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].startswith(f"HTTP/1.1 {status} ")
+    headers = {name.lower(): value for name, _, value in (line.partition(": ") for line in lines[1:])}
+    assert headers["content-security-policy"].startswith("default-src 'self'")
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body)["error"]["status"] == status
