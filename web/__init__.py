@@ -16,7 +16,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Settings, each with its default here: ``DATA_DIR`` (``$VERBATIM_DATA_DIR``
     or ``./data``), ``SECRET_KEY`` (``$VERBATIM_SECRET_KEY``, random when
-    unset), ``LOAD_SEED`` (load the seed collection into an empty archive).
+    unset), ``LOAD_SEED`` (load the seed collection into an empty archive), ``PUBLIC_URL``
+    (``$VERBATIM_PUBLIC_URL`` or ``http://127.0.0.1:5000``: the address the command line puts
+    into permalinks, where no request says it).
 
     An archive without an index, or an index that missed changes, is brought
     up to date before the first request a process serves — not when a command
@@ -27,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATA_DIR=str(resolve_data_dir()),
         SECRET_KEY=os.environ.get("VERBATIM_SECRET_KEY") or os.urandom(32).hex(),
         LOAD_SEED=True,
+        PUBLIC_URL=os.environ.get("VERBATIM_PUBLIC_URL") or "http://127.0.0.1:5000",
         JSON_SORT_KEYS=False,
     )
     if test_config is not None:
