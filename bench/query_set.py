@@ -57,7 +57,9 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 _UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 
 
-def _typo(word: str, rng: random.Random) -> str:
+def misspell(word: str, rng: random.Random) -> str:
+    """``word`` (three letters or more) with one typo inside it: two letters swapped, one
+    dropped, doubled or replaced."""
     position = rng.randrange(1, len(word) - 1)
     change = rng.choice(("swap", "drop", "double", "replace"))
     if change == "swap":
@@ -132,7 +134,7 @@ def draw_queries(seed: int = 7) -> list[BenchQuery]:
         add("prefix", word[:rng.choice((4, 5))] + "*")
     long_words = [word for word in middle if len(word) >= 6]
     for number, word in enumerate(rng.sample(long_words, 25)):
-        add("typo", _typo(word, rng) + ("~" if number % 5 == 0 else ""))
+        add("typo", misspell(word, rng) + ("~" if number % 5 == 0 else ""))
     letters = "bcdfghjklmnpqrstvwxz"
     for number in range(20):
         nonsense = "".join(rng.choice(letters) for _ in range(rng.randrange(6, 10)))

@@ -30,8 +30,18 @@ from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
 from index.docsets import SegmentMatches
 from index.lexicon import word_frequency
+from index.near_matches import (
+    FALLBACK_BELOW,
+    PASSAGE_RERANK,
+    near_docs,
+    notice_for,
+    passage_factors,
+    quote_tokens,
+    read_quote_words,
+    words_query,
+)
 from index.query_builder import BuiltQuery, build_query
-from index.query_language import Filter, ParsedQuery, Word, parse_query
+from index.query_language import AllOf, Filter, ParsedQuery, Word, parse_query
 from index.ranking import RankingTimeoutError, UnrankableQueryError, rank
 from index.results import FACETS, SORTS, FacetValue, SearchHit, SearchPage, SearchParameterError
 from index.snippets import make_snippet
@@ -318,6 +328,67 @@ def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, fi
     return speakers, built, _matching(searcher, built)
 
 
+class NearMatches(NamedTuple):
+    """A long query's fallback: its ranking query, the documents that hold most of its
+    words per segment, and the words' index terms in query order."""
+
+    built: BuiltQuery
+    matching: list[SegmentHits]
+    words: object
+
+
+def _near_matches(searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
+                  speakers: SpeakerDirectory, with_all: int) -> NearMatches | None:
+    """The statements holding most of a long plain query's words when fewer than a page
+    hold all of them (index.near_matches), or None when the query does not qualify or
+    nothing comes close."""
+    if with_all >= FALLBACK_BELOW:
+        return None
+    qualified = quote_tokens(parsed, filters)
+    if qualified is None:
+        return None
+    reader = searcher.reader()
+    words = read_quote_words(reader, *qualified)
+    stamp = (str(generation), reader.generation())
+    only_filters = ParsedQuery(parsed.text, AllOf([child for child in parsed.root.children
+                                                   if isinstance(child, Filter)]))
+    restriction = build_query(only_filters, reader, speakers, _years(searcher, stamp), filters)
+    matching = []
+    for leaf, offset in searcher.leaf_searchers():
+        matches = SegmentMatches(leaf)
+        allowed = None if restriction.query is None else matches.docs(restriction.query)
+        docnums, _need = near_docs(matches, words, allowed)
+        matching.append(SegmentHits(leaf, offset, matches, docnums))
+    if sum(len(part.docnums) for part in matching) <= with_all:
+        return None  # nothing comes close, or only the statements with every word
+    built = BuiltQuery(words_query(words), scored=True,
+                       highlight={term for terms in words.terms for term in terms},
+                       notices=[notice_for(words, with_all)] + restriction.notices)
+    return NearMatches(built, matching, words)
+
+
+def _ranked_near(searcher: Searcher, near: NearMatches, sort: str, limit: int,
+                 time_left: float) -> list[tuple[int, float]]:
+    """The near matches in the chosen order; by relevance, the best PASSAGE_RERANK by BM25F
+    reordered with the bonus for the quote's words standing as one passage."""
+    if sort != "relevance":
+        return _ranked(searcher, near.built, near.matching, sort, limit, time_left)
+    ranked = _ranked(searcher, near.built, near.matching, sort, max(limit, PASSAGE_RERANK), time_left)
+    head, tail = ranked[:PASSAGE_RERANK], ranked[PASSAGE_RERANK:]
+    offsets = [part.offset for part in near.matching]
+    by_segment: dict[int, list[int]] = {}
+    for docnum, _score in head:
+        by_segment.setdefault(bisect_right(offsets, docnum) - 1, []).append(docnum)
+    factors: dict[int, float] = {}
+    for segment, docnums in by_segment.items():
+        part = near.matching[segment]
+        local = passage_factors(part.leaf, near.words, [docnum - part.offset for docnum in docnums])
+        factors.update((docnum + part.offset, factor) for docnum, factor in local.items())
+    head = [(docnum, score * factors.get(docnum, 1.0)) for docnum, score in head]
+    head.sort(key=lambda item: (-item[1], item[0]))
+    return (head + tail)[:limit]
+
+
 def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: str, page: int,
          per_page: int, allow_retry_with_suggestion: bool = True) -> SearchPage:
     started = time.monotonic()
@@ -333,6 +404,10 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
     with directory.pooled_searcher(ix) as searcher:
         speakers, built, matching = _match(store, searcher, generation, parsed, filters)
         result.total = sum(len(part.docnums) for part in matching)
+        near = _near_matches(searcher, generation, parsed, filters, speakers, result.total)
+        if near is not None:
+            result.total = sum(len(part.docnums) for part in near.matching)
+            matching = near.matching
         result.facets = _facets(matching, speakers)
         if result.total < SUGGEST_BELOW and built.words:
             result.suggestion = _suggest(store, searcher, parsed, built, speakers)
@@ -346,7 +421,11 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
                 return retried
         start = (page - 1) * per_page
         time_left = SEARCH_TIME_BUDGET - (time.monotonic() - started)
-        ranked = _ranked(searcher, built, matching, sort, start + per_page, time_left)[start:]
+        if near is None:
+            ranked = _ranked(searcher, built, matching, sort, start + per_page, time_left)[start:]
+        else:
+            ranked = _ranked_near(searcher, near, sort, start + per_page, time_left)[start:]
+            built = near.built
         for notice in built.notices:
             if notice not in result.notices:
                 result.notices.append(notice)
@@ -399,7 +478,12 @@ def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None 
         return []
     generation, ix = live
     with directory.pooled_searcher(ix) as searcher:
-        _speakers_found, built, matching = _match(store, searcher, generation, parsed, filters)
+        speakers, built, matching = _match(store, searcher, generation, parsed, filters)
         total = sum(len(part.docnums) for part in matching)
-        ranked = _ranked(searcher, built, matching, sort, max(total, 1))
+        near = _near_matches(searcher, generation, parsed, filters, speakers, total)
+        if near is not None:
+            total = sum(len(part.docnums) for part in near.matching)
+            ranked = _ranked_near(searcher, near, sort, max(total, 1), SEARCH_TIME_BUDGET)
+        else:
+            ranked = _ranked(searcher, built, matching, sort, max(total, 1))
         return _statement_ids(searcher, [docnum for docnum, _score in ranked])
