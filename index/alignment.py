@@ -252,7 +252,7 @@ def _typographic(quote: QuoteTokens, stored: QuoteTokens, q_first: int, q_end: i
                 marked = [marked[0] if marked else q, q + 1]
         if not marked:
             continue
-        if runs and runs[-1][1] >= marked[0]:
+        if runs and runs[-1][1] + 1 >= marked[0]:  # touching or neighbouring words
             runs[-1][1] = max(runs[-1][1], marked[1])
         else:
             runs.append(marked)

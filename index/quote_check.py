@@ -29,6 +29,7 @@ from archive.cite import format_citation, language_name
 from archive.dates import PostedAt
 from archive.records import Person, Statement, paragraph_spans, sentence_spans
 from archive.store import PersonNotFoundError, Store
+from index import is_index_built
 from index.alignment import Alignment, Difference, align, tokenize_quote
 from index.search import search
 from index.speakers import SpeakerDirectory
@@ -48,7 +49,8 @@ QUERY_WORDS = 32         # the query language's limit: longer quotes are searche
 CLOSE_MAX_EDITS = 6
 CLOSE_MIN_SIMILARITY = 0.75
 LOOSE_MIN_SHARE = 0.7
-_QUERY_OPERATORS = {"OR", "AND", "NOT"}
+_QUERY_OPERATORS = {"OR", "AND", "NOT", "TO"}
+INDEX_BUILDING = "The search index is being built; please try again in a moment."
 
 
 class QuoteCheckInputError(ValueError):
@@ -85,6 +87,7 @@ class Coverage:
     statements: int
     first: Statement | None        # the earliest and latest dated statements
     last: Statement | None
+    near: bool = False             # the filter names nobody; these people are a typo away
 
     @property
     def summary(self) -> str:
@@ -226,12 +229,17 @@ def speaker_coverage(store: Store, speaker: str) -> Coverage:
     except PersonNotFoundError:
         directory = SpeakerDirectory.build([person for person, count in store.list_people()
                                             if count])
-        person_ids = directory.resolve(speaker) or directory.resolve_near(speaker)
+        person_ids = directory.resolve(speaker)
+        near = not person_ids
+        if near:
+            person_ids = directory.resolve_near(speaker)
         people = [directory.people[person_id] for person_id in sorted(person_ids)]
+    else:
+        near = False
     count, first_id, last_id = store.speaker_coverage(person.person_id for person in people)
     return Coverage(speaker, tuple(people), count,
                     store.get_statement(first_id) if first_id else None,
-                    store.get_statement(last_id) if last_id else None)
+                    store.get_statement(last_id) if last_id else None, near)
 
 
 def check_quote(quote: str, *, store: Store, data_dir: Path,
@@ -245,7 +253,11 @@ def check_quote(quote: str, *, store: Store, data_dir: Path,
     tokens = tokenize_quote(quote)
     page = search(search_query(tokens.words), store=store, data_dir=data_dir, speaker=speaker,
                   date_from=date_from, date_to=date_to, per_page=CANDIDATES)
-    result = QuoteCheck(quote=quote, verdict="not_found", notices=list(page.notices))
+    # The search's own notices speak of the query (near matches, corrected words), which the
+    # check does not show; the ones that matter here are made below.
+    result = QuoteCheck(quote=quote, verdict="not_found")
+    if not page.hits and not is_index_built(data_dir):
+        result.notices.append(INDEX_BUILDING)
     ranked: list[tuple[tuple, QuoteMatch]] = []
     for rank, hit in enumerate(page.hits):
         statement = hit.statement or store.get_statement(hit.statement_id)
@@ -260,6 +272,10 @@ def check_quote(quote: str, *, store: Store, data_dir: Path,
         result.verdict = result.matches[0].verdict
     if speaker and speaker.strip():
         result.coverage = speaker_coverage(store, speaker)
+        if result.coverage.near and result.coverage.people:
+            names = _join_names([person.name for person in result.coverage.people])
+            result.notices.append(f"No speaker is called {speaker.strip()!r}; the quote was"
+                                  f" checked against statements by {names}.")
         if result.verdict == "not_found" and result.coverage.people:
             result.notices.append(result.coverage.summary[:-1] + "; none is close to the quote.")
     if result.verdict == "loose":
