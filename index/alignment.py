@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -42,10 +43,15 @@ _SPACE = re.compile(r"\s+")
 MAX_SLACK = 8
 # Places in a text tried as the passage's position: the best few by matching words.
 DIAGONALS_TRIED = 3
+# Word pairs counted to find those places, at most.
+MAX_VOTES = 20_000
+
+KEY_CACHE_SIZE = 65_536
 
 KINDS = ("replaced", "missing", "added", "typographic")
 
 
+@lru_cache(maxsize=KEY_CACHE_SIZE)
 def word_key(word: str) -> str:
     """What makes two words the same word: equal after NFKC, lower case, one apostrophe."""
     return unicodedata.normalize("NFKC", word).translate(_APOSTROPHE_FOLD).lower()
@@ -126,10 +132,24 @@ def _diagonals(quote_ids: list[int], text_ids: list[int], count: int) -> list[in
     positions: dict[int, list[int]] = {}
     for index, word in enumerate(quote_ids):
         positions.setdefault(word, []).append(index)
-    votes: Counter = Counter()
+    in_text: dict[int, list[int]] = {}
     for position, word in enumerate(text_ids):
-        for index in positions.get(word, ()):
-            votes[position - index] += 1
+        if word in positions:
+            in_text.setdefault(word, []).append(position)
+    # The rarest words place the quote best; common ones vote while the budget lasts, so a
+    # long quote against a long, repetitive text stays quick.
+    votes: Counter = Counter()
+    budget = MAX_VOTES
+    for word in sorted(in_text, key=lambda item: (len(in_text[item]) * len(positions[item]), item)):
+        found, quoted = in_text[word][:budget], positions[word]
+        if len(found) * len(quoted) > budget:
+            if votes:
+                break
+            quoted = quoted[:max(1, budget // len(found))]
+        budget -= len(found) * len(quoted)
+        for position in found:
+            for index in quoted:
+                votes[position - index] += 1
     smoothed = Counter({offset: votes[offset - 1] + 2 * votes[offset] + votes[offset + 1]
                         for offset in votes})
     chosen: list[int] = []
@@ -167,20 +187,19 @@ def _spread(quote: QuoteTokens, stored: QuoteTokens) -> tuple[int, int] | None:
     wanted = set(quote.keys) & set(stored.keys)
     if not wanted:
         return None
+    places = [(position, key) for position, key in enumerate(stored.keys) if key in wanted]
     have: Counter = Counter()
     best: tuple[int, int] | None = None
     first = 0
-    for last, key in enumerate(stored.keys):
-        if key in wanted:
-            have[key] += 1
+    for last, key in places:
+        have[key] += 1
         while len(have) == len(wanted):
-            if best is None or last - first < best[1] - best[0]:
-                best = (first, last)
-            left = stored.keys[first]
-            if left in have:
-                have[left] -= 1
-                if not have[left]:
-                    del have[left]
+            start, left = places[first]
+            if best is None or last - start < best[1] - best[0]:
+                best = (start, last)
+            have[left] -= 1
+            if not have[left]:
+                del have[left]
             first += 1
     return best
 

@@ -31,6 +31,7 @@ from archive.records import Person, Statement, paragraph_spans, sentence_spans
 from archive.store import PersonNotFoundError, Store
 from index import is_index_built
 from index.alignment import Alignment, Difference, align, tokenize_quote
+from index.results import SearchParameterError
 from index.search import search
 from index.speakers import SpeakerDirectory
 
@@ -53,13 +54,8 @@ _QUERY_OPERATORS = {"OR", "AND", "NOT", "TO"}
 INDEX_BUILDING = "The search index is being built; please try again in a moment."
 
 
-class QuoteCheckInputError(ValueError):
-    """The quote cannot be checked (empty, too long, no words); ``parameter`` names it."""
-
-    def __init__(self, parameter: str, message: str):
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
-        self.message = message
+class QuoteCheckInputError(SearchParameterError):
+    """The quote cannot be checked (empty, too long, no words); ``parameter`` is ``quote``."""
 
 
 @dataclass(frozen=True)
@@ -131,13 +127,13 @@ def _day(posted_at: PostedAt) -> str:
 def read_quote(quote: object) -> str:
     """The quote as given, checked: QuoteCheckInputError when it cannot be checked."""
     if not isinstance(quote, str) or not quote.strip():
-        raise QuoteCheckInputError("quote", "is missing or empty: give the words to check")
+        raise QuoteCheckInputError("quote", "missing or empty: give the words to check")
     if len(quote) > MAX_QUOTE_LENGTH:
-        raise QuoteCheckInputError("quote", f"is longer than {MAX_QUOTE_LENGTH:,} characters")
+        raise QuoteCheckInputError("quote", f"longer than {MAX_QUOTE_LENGTH:,} characters")
     if "\x00" in quote:
         raise QuoteCheckInputError("quote", "contains a NUL character")
     if not tokenize_quote(quote).words:
-        raise QuoteCheckInputError("quote", "has no words to check")
+        raise QuoteCheckInputError("quote", "no words to check")
     return quote
 
 
@@ -248,7 +244,7 @@ def check_quote(quote: str, *, store: Store, data_dir: Path,
                 accessed: date | None = None) -> QuoteCheck:
     """Check a quote against the archive; ``permalink(statement_id, locator)`` makes the
     address a citation carries. Raises QuoteCheckInputError for a quote that cannot be
-    checked and index.SearchParameterError for a bad filter."""
+    checked (a SearchParameterError) and SearchParameterError for a bad filter."""
     quote = read_quote(quote)
     tokens = tokenize_quote(quote)
     page = search(search_query(tokens.words), store=store, data_dir=data_dir, speaker=speaker,

@@ -129,6 +129,10 @@ def test_a_long_quote_can_be_posted_as_json(client):
     assert (answer["verdict"], answer["matches"][0]["reference"]) == ("verbatim", f"{SCHULMAN}/p3")
     assert answer["coverage"]["statements"] == 2
     assert client.post("/api/check", json={"quote": MISQUOTE}).get_json() == check(client, MISQUOTE)
+    letter = client.get(f"/api/statements/{SCHULMAN}").get_json()["text"]
+    whole = client.post("/api/check", json={"quote": letter}).get_json()
+    assert (whole["verdict"], whole["matches"][0]["reference"]) == ("verbatim", SCHULMAN)
+    assert whole["matches"][0]["passage"] == letter.rstrip(".")
 
 
 @pytest.mark.parametrize("params, parameter", [
@@ -189,7 +193,7 @@ def test_the_empty_page_is_a_form_and_bad_input_is_explained_on_it(client):
     assert empty.status_code == 200 and '<textarea id="quote" name="quote"' in empty.get_data(as_text=True)
     bad = client.get("/check", query_string={"quote": " "})
     assert bad.status_code == 400
-    assert "Parameter &#39;quote&#39; is missing or empty" in bad.get_data(as_text=True)
+    assert "Parameter &#39;quote&#39;: missing or empty" in bad.get_data(as_text=True)
 
 
 def test_a_search_that_looks_like_a_pasted_sentence_offers_the_check(client):

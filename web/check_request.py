@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from index.quote_check import QuoteCheck, QuoteCheckInputError, check_quote
+from index.quote_check import QuoteCheck, check_quote
 from index.results import SearchParameterError
 from web.errors import ApiError
 from web.payloads import permalink
@@ -38,7 +38,5 @@ def run_check(params: Mapping[str, str]) -> QuoteCheck:
         return check_quote(params.get("quote", ""), store=get_store(), data_dir=get_data_dir(),
                            permalink=permalink, speaker=filters["speaker"],
                            date_from=filters["from"], date_to=filters["to"])
-    except QuoteCheckInputError as error:
-        raise ApiError(400, f"Parameter '{error.parameter}' {error.message}.") from None
-    except SearchParameterError as error:
+    except SearchParameterError as error:  # the quote or a filter
         raise parameter_error(error) from None

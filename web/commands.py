@@ -21,7 +21,7 @@ from archive.lifecycle import init_archive, open_store
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
 from index import IndexLockTimeoutError, SearchParameterError, attach_index, find_index_drift, rebuild
-from index.quote_check import QuoteCheckInputError, check_quote, format_check_report
+from index.quote_check import check_quote, format_check_report
 from web.payloads import permalink
 from web.resources import get_data_dir
 
@@ -77,7 +77,7 @@ def show_command(reference: str) -> None:
 def check_command(quote: str, speaker: str, date_from: str, date_to: str) -> None:
     """Check QUOTE against the archive: the verdict, the reference, every difference and the
     citation. Exit 0 when the words are verbatim, 1 otherwise, 2 for bad input."""
-    options = {"speaker": "--speaker", "date_from": "--from", "date_to": "--to"}
+    names = {"quote": "QUOTE", "speaker": "--speaker", "date_from": "--from", "date_to": "--to"}
     # permalinks are built for the public address, as a request to it would build them
     with open_store(get_data_dir()) as store, \
             current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
@@ -85,10 +85,8 @@ def check_command(quote: str, speaker: str, date_from: str, date_to: str) -> Non
             result = check_quote(quote, store=store, data_dir=get_data_dir(), permalink=permalink,
                                  speaker=speaker or None, date_from=date_from or None,
                                  date_to=date_to or None)
-        except QuoteCheckInputError as error:
-            raise click.UsageError(f"the quote {error.message}") from None
-        except SearchParameterError as error:
-            raise click.UsageError(f"{options.get(error.parameter, error.parameter)}:"
+        except SearchParameterError as error:  # the quote or a filter
+            raise click.UsageError(f"{names.get(error.parameter, error.parameter)}:"
                                    f" {error.message}") from None
     click.echo(format_check_report(result))
     if result.verdict != "verbatim":

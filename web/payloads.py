@@ -24,11 +24,10 @@ def speaker_brief(person: Person) -> dict:
             "unnamed": person.unnamed}
 
 
-def build_result_item(statement: Statement, snippet_html: str) -> dict:
+def statement_facts(statement: Statement) -> dict:
+    """Who, when, what language and kind, where: the fields every list of statements shows."""
     content = statement.content
     return {
-        "statement_id": statement.statement_id,
-        "url": permalink(statement.statement_id),
         "speaker": speaker_brief(statement.speaker),
         "posted_at": content.posted_at.value or None,
         "date_precision": content.posted_at.precision,
@@ -37,6 +36,15 @@ def build_result_item(statement: Statement, snippet_html: str) -> dict:
         "kind": content.kind,
         "platform": content.platform or None,
         "platform_id": content.platform_id or None,
+    }
+
+
+def build_result_item(statement: Statement, snippet_html: str) -> dict:
+    content = statement.content
+    return {
+        "statement_id": statement.statement_id,
+        "url": permalink(statement.statement_id),
+        **statement_facts(statement),
         "original_url": content.url or None,
         "text": statement.text,
         "snippet_html": snippet_html,
@@ -109,19 +117,12 @@ def build_coverage_payload(coverage: Coverage) -> dict:
 
 
 def build_match_payload(match: QuoteMatch) -> dict:
-    statement, content = match.statement, match.statement.content
+    statement = match.statement
     return {
         "statement_id": statement.statement_id,
         "reference": str(match.reference),
         "url": permalink(statement.statement_id, match.reference.locator),
-        "speaker": speaker_brief(statement.speaker),
-        "posted_at": content.posted_at.value or None,
-        "date_precision": content.posted_at.precision,
-        "date_display": content.posted_at.describe(),
-        "lang": content.lang,
-        "kind": content.kind,
-        "platform": content.platform or None,
-        "platform_id": content.platform_id or None,
+        **statement_facts(statement),
         "verdict": match.verdict,
         "similarity": match.similarity,
         "passage": match.passage,
