@@ -106,13 +106,16 @@ def format_table(figures: dict[str, dict]) -> str:
 
 
 def time_on_generated(size: int, work: Path, cases: list[QuoteCase]) -> dict:
-    """Import ``size`` generated statements into ``work`` and time the checks of ``cases``."""
-    corpus = write_generated(size, work / "corpus.jsonl")
+    """Import ``size`` generated statements into ``work`` (unless already there) and time the
+    checks of ``cases``."""
     data_dir = work / "data"
-    started = time.monotonic()
-    run_measured([PYTHON, "-m", "flask", "--app", "web", "import", str(corpus), "--set", "platform=x"],
-                 environment(data_dir))
-    print(f"imported {size:,} generated statements in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    if not (data_dir / "archive.sqlite3").exists():
+        corpus = write_generated(size, work / "corpus.jsonl")
+        started = time.monotonic()
+        run_measured([PYTHON, "-m", "flask", "--app", "web", "import", str(corpus), "--set",
+                      "platform=x"], environment(data_dir))
+        print(f"imported {size:,} generated statements in {time.monotonic() - started:.0f} s",
+              file=sys.stderr)
     with open_store(data_dir) as store:
         started = time.perf_counter()
         quote_check.check_quote(cases[0].query, store=store, data_dir=data_dir, permalink=_permalink)
@@ -132,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path,
                         help="a data directory holding the same corpora (imported there when empty)")
     parser.add_argument("--timing-size", type=int, help="also time checks on N generated statements")
+    parser.add_argument("--timing-dir", type=Path,
+                        help="a folder for the generated archive, reused when it holds one")
     parser.add_argument("--close-edits", type=int, help="try another CLOSE_MAX_EDITS")
     parser.add_argument("--close-similarity", type=float, help="try another CLOSE_MIN_SIMILARITY")
     parser.add_argument("--loose-share", type=float, help="try another LOOSE_MIN_SHARE")
@@ -152,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         if arguments.timing_size:
             timed = [case for form in FORMS
                      for case in [c for c in cases if c.form == form][:TIMED_PER_FORM]]
-            figures = time_on_generated(arguments.timing_size, Path(scratch), timed)
+            figures = time_on_generated(arguments.timing_size, arguments.timing_dir or Path(scratch),
+                                        timed)
             print(f"\n{figures['checks']} checks on {figures['statements']:,} generated statements:"
                   f" first {figures['first_ms']:.0f} ms, p50 {figures['p50_ms']:.1f} ms,"
                   f" p95 {figures['p95_ms']:.1f} ms, max {figures['max_ms']:.1f} ms")
