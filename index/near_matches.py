@@ -19,10 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from index.analysis import fold, query_terms, words_of
-from index.docsets import SegmentMatches, positions_in, term_docs
+from index.docsets import SegmentMatches, term_docs
 from index.lexicon import word_frequency
 from index.query_language import Filter, ParsedQuery, Phrase, Word
 from index.spelling import correct_word
@@ -31,7 +30,7 @@ MIN_QUOTE_WORDS = 5       # fewer words keep their AND meaning
 FALLBACK_BELOW = 20       # a page: fewer statements with all the words than this
 MIN_SHARE = 0.5           # of the query's distinct words a near match holds
 PASSAGE_WEIGHT = 1.0      # score × (1 + weight × share of neighbouring pairs in order)
-PASSAGE_RERANK = 200      # the best by BM25F that the passage bonus reorders
+PASSAGE_RERANK = 20      # the best by BM25F that the passage bonus reorders
 PASSAGE_GAP = 2           # a pair counts when the second word stands 1 or 2 positions later
 MAX_COUNTED = 60_000      # statements counted at most: past it, more words are required
 QUOTE_FILTERS = frozenset({"speaker", "lang", "date", "from", "to", "range"})
@@ -81,11 +80,12 @@ def read_quote_words(reader, tokens: list[str], phrase: bool) -> QuoteWords:
     for token in tokens:
         plain = fold(token)
         if plain not in seen:
-            terms = [term for term in query_terms(token) if word_frequency(reader, term) > 0]
-            if not terms:
+            terms = query_terms(token)
+            if not any(word_frequency(reader, term) > 0 for term in terms):
+                terms = []
                 corrected = correct_word(reader, plain, {})
                 if corrected is not None:
-                    terms = [term for term in query_terms(corrected) if word_frequency(reader, term) > 0]
+                    terms = query_terms(corrected)
                     found.corrections.append((token, corrected))
             seen[plain] = len(found.terms)
             found.terms.append(terms)
@@ -136,31 +136,29 @@ def words_query(words: QuoteWords) -> wq.Query:
     return options[0] if len(options) == 1 else wq.Or(options) if options else wq.NullQuery
 
 
-def passage_factors(leaf: Searcher, words: QuoteWords, docnums: list[int]) -> dict[int, float]:
-    """Per document, what its score is multiplied by: 1 + PASSAGE_WEIGHT × the share of
-    the query's neighbouring word pairs that stand in it in the same order, the second at
-    most PASSAGE_GAP positions after the first."""
+def passage_factors(texts: dict[int, str], words: QuoteWords) -> dict[int, float]:
+    """Per document (its text given), what its score is multiplied by: 1 + PASSAGE_WEIGHT ×
+    the share of the query's neighbouring word pairs that stand in it in the same order, the
+    second at most PASSAGE_GAP words after the first (any inflected form). Read from the
+    texts: a few short texts are analysed faster than common words' positions are decoded."""
     pairs = [(a, b) for a, b in zip(words.sequence, words.sequence[1:], strict=False) if a != b]
-    if not pairs or not docnums:
+    if not pairs:
         return {}
-    ordered = sorted(docnums)
-    positions: list[dict[int, set[int]]] = []
-    for terms in words.terms:
-        found: dict[int, set[int]] = {}
+    owners: dict[str, set[int]] = {}
+    for k, terms in enumerate(words.terms):
         for term in terms:
-            for docnum, places in positions_in(leaf, "words", term, ordered).items():
-                found.setdefault(docnum, set()).update(places)
-        positions.append(found)
-    shares = {}
-    for docnum in docnums:
-        held = 0
-        for a, b in pairs:
-            first, second = positions[a].get(docnum), positions[b].get(docnum)
-            if first and second and any(place + gap in second for place in first
-                                        for gap in range(1, PASSAGE_GAP + 1)):
-                held += 1
-        shares[docnum] = 1 + PASSAGE_WEIGHT * held / len(pairs)
-    return shares
+            owners.setdefault(term, set()).add(k)
+    factors = {}
+    for docnum, text in texts.items():
+        places: list[set[int]] = [set() for _ in words.terms]
+        for place, token in enumerate(words_of(text)):
+            for form in query_terms(token):
+                for k in owners.get(form, ()):
+                    places[k].add(place)
+        held = sum(1 for a, b in pairs if any(place + gap in places[b] for place in places[a]
+                                              for gap in range(1, PASSAGE_GAP + 1)))
+        factors[docnum] = 1 + PASSAGE_WEIGHT * held / len(pairs)
+    return factors
 
 
 def notice_for(words: QuoteWords, with_all: int) -> str:

@@ -22,7 +22,7 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
-from archive.records import KINDS
+from archive.records import KINDS, Statement
 from archive.store import StatementNotFoundError, Store
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.columns import count_facets, date_key, date_ranks, statement_id_column
@@ -367,26 +367,23 @@ def _near_matches(searcher: Searcher, generation, parsed: ParsedQuery, filters: 
     return NearMatches(built, matching, words)
 
 
-def _ranked_near(searcher: Searcher, near: NearMatches, sort: str, limit: int,
-                 time_left: float) -> list[tuple[int, float]]:
-    """The near matches in the chosen order; by relevance, the best PASSAGE_RERANK by BM25F
-    reordered with the bonus for the quote's words standing as one passage."""
+def _ranked_near(store: Store, searcher: Searcher, near: NearMatches, sort: str, limit: int,
+                 time_left: float) -> tuple[list[tuple[int, float]], dict[str, Statement]]:
+    """The near matches in the chosen order, and the statements it read: by relevance, the
+    best PASSAGE_RERANK by BM25F are read from the archive and reordered with the bonus for
+    the quote's words standing in them as one passage."""
     if sort != "relevance":
-        return _ranked(searcher, near.built, near.matching, sort, limit, time_left)
+        return _ranked(searcher, near.built, near.matching, sort, limit, time_left), {}
     ranked = _ranked(searcher, near.built, near.matching, sort, max(limit, PASSAGE_RERANK), time_left)
     head, tail = ranked[:PASSAGE_RERANK], ranked[PASSAGE_RERANK:]
-    offsets = [part.offset for part in near.matching]
-    by_segment: dict[int, list[int]] = {}
-    for docnum, _score in head:
-        by_segment.setdefault(bisect_right(offsets, docnum) - 1, []).append(docnum)
-    factors: dict[int, float] = {}
-    for segment, docnums in by_segment.items():
-        part = near.matching[segment]
-        local = passage_factors(part.leaf, near.words, [docnum - part.offset for docnum in docnums])
-        factors.update((docnum + part.offset, factor) for docnum, factor in local.items())
+    ids = _statement_ids(searcher, [docnum for docnum, _score in head])
+    statements = store.get_statements(ids)
+    factors = passage_factors({docnum: statements[statement_id].text
+                               for (docnum, _score), statement_id in zip(head, ids, strict=True)
+                               if statement_id in statements}, near.words)
     head = [(docnum, score * factors.get(docnum, 1.0)) for docnum, score in head]
     head.sort(key=lambda item: (-item[1], item[0]))
-    return (head + tail)[:limit]
+    return (head + tail)[:limit], statements
 
 
 def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: str, page: int,
@@ -409,7 +406,7 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
             result.total = sum(len(part.docnums) for part in near.matching)
             matching = near.matching
         result.facets = _facets(matching, speakers)
-        if result.total < SUGGEST_BELOW and built.words:
+        if result.total < SUGGEST_BELOW and built.words and near is None:
             result.suggestion = _suggest(store, searcher, parsed, built, speakers)
         if result.total == 0 and result.suggestion and allow_retry_with_suggestion:
             retried = _run(result.suggestion, store, data_dir, filters, sort, page, per_page, False)
@@ -421,17 +418,20 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
                 return retried
         start = (page - 1) * per_page
         time_left = SEARCH_TIME_BUDGET - (time.monotonic() - started)
+        loaded: dict[str, Statement] = {}
         if near is None:
             ranked = _ranked(searcher, built, matching, sort, start + per_page, time_left)[start:]
         else:
-            ranked = _ranked_near(searcher, near, sort, start + per_page, time_left)[start:]
+            ranked, loaded = _ranked_near(store, searcher, near, sort, start + per_page, time_left)
+            ranked = ranked[start:]
             built = near.built
         for notice in built.notices:
             if notice not in result.notices:
                 result.notices.append(notice)
         ranked_ids = list(zip(_statement_ids(searcher, [docnum for docnum, _score in ranked]),
                               [score for _docnum, score in ranked], strict=True))
-        statements = store.get_statements(statement_id for statement_id, _score in ranked_ids)
+        statements = {**loaded, **store.get_statements(statement_id for statement_id, _score in ranked_ids
+                                                       if statement_id not in loaded)}
         for statement_id, score in ranked_ids:
             statement = statements.get(statement_id)
             if statement is None or statement.is_withdrawn:
@@ -483,7 +483,7 @@ def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None 
         near = _near_matches(searcher, generation, parsed, filters, speakers, total)
         if near is not None:
             total = sum(len(part.docnums) for part in near.matching)
-            ranked = _ranked_near(searcher, near, sort, max(total, 1), SEARCH_TIME_BUDGET)
+            ranked = _ranked_near(store, searcher, near, sort, max(total, 1), SEARCH_TIME_BUDGET)[0]
         else:
             ranked = _ranked(searcher, built, matching, sort, max(total, 1))
         return _statement_ids(searcher, [docnum for docnum, _score in ranked])
