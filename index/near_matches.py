@@ -19,16 +19,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 from index.analysis import fold, query_terms, words_of
 from index.docsets import SegmentMatches, term_docs
 from index.lexicon import word_frequency
 from index.query_language import Filter, ParsedQuery, Phrase, Word
-from index.spelling import correct_word
+from index.spelling import correct_word, crosses_language
 
 MIN_QUOTE_WORDS = 5       # fewer words keep their AND meaning
 FALLBACK_BELOW = 20       # a page: fewer statements with all the words than this
-MIN_SHARE = 0.5           # of the query's distinct words a near match holds
+MIN_SHARE = 0.6           # of the query's distinct words a near match holds
 PASSAGE_WEIGHT = 1.0      # score × (1 + weight × share of neighbouring pairs in order)
 PASSAGE_RERANK = 20      # the best by BM25F that the passage bonus reorders
 PASSAGE_GAP = 2           # a pair counts when the second word stands 1 or 2 positions later
@@ -72,24 +73,30 @@ def quote_tokens(parsed: ParsedQuery, filters: list[Filter]) -> tuple[list[str],
     return tokens, phrase
 
 
-def read_quote_words(reader, tokens: list[str], phrase: bool) -> QuoteWords:
-    """Each distinct word's terms the index knows; an unknown word is corrected to the
-    closest known one when there is one (index.spelling)."""
+def read_quote_words(searcher: Searcher, tokens: list[str], phrase: bool) -> QuoteWords:
+    """Each distinct word's index terms; a word the index does not know is corrected to the
+    closest known one when there is one in the query's language (index.spelling)."""
+    reader = searcher.reader()
     found = QuoteWords([], [], phrase=phrase)
     seen: dict[str, int] = {}
+    unknown: list[tuple[int, str, str]] = []
     for token in tokens:
         plain = fold(token)
         if plain not in seen:
-            terms = query_terms(token)
-            if not any(word_frequency(reader, term) > 0 for term in terms):
-                terms = []
-                corrected = correct_word(reader, plain, {})
-                if corrected is not None:
-                    terms = query_terms(corrected)
-                    found.corrections.append((token, corrected))
             seen[plain] = len(found.terms)
-            found.terms.append(terms)
+            terms = query_terms(token)
+            if any(word_frequency(reader, term) > 0 for term in terms):
+                found.terms.append(terms)
+            else:
+                found.terms.append([])
+                unknown.append((seen[plain], token, plain))
         found.sequence.append(seen[plain])
+    known = [terms for terms in found.terms if terms]
+    for k, token, plain in unknown:
+        corrected = correct_word(reader, plain, {})
+        if corrected is not None and not crosses_language(searcher, corrected, known):
+            found.terms[k] = query_terms(corrected)
+            found.corrections.append((token, corrected))
     return found
 
 

@@ -46,7 +46,7 @@ from index.ranking import RankingTimeoutError, UnrankableQueryError, rank
 from index.results import FACETS, SORTS, FacetValue, SearchHit, SearchPage, SearchParameterError
 from index.snippets import make_snippet
 from index.speakers import SpeakerDirectory, get_speaker_directory, name_words
-from index.spelling import correct_word
+from index.spelling import correct_word, crosses_language
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
@@ -294,15 +294,20 @@ def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: Built
         for word in name_words(person):
             extra[word] = 1_000_000  # a speaker's name is worth suggesting
     replacements: list[tuple[Word, str]] = []
+    unknown, known = [], []
     for node in built.words:
         tokens = words_of(node.text)
         if len(tokens) != 1 or node.end <= node.start:
             continue
         plain = fold(tokens[0])
-        if plain in extra or any(word_frequency(reader, term) > 0 for term in query_terms(tokens[0])):
-            continue
+        terms = query_terms(tokens[0])
+        if plain in extra or any(word_frequency(reader, term) > 0 for term in terms):
+            known.append(terms)
+        else:
+            unknown.append((node, plain))
+    for node, plain in unknown:
         corrected = correct_word(reader, plain, extra)
-        if corrected is None:
+        if corrected is None or (corrected not in extra and crosses_language(searcher, corrected, known)):
             continue
         if corrected in extra:
             person = next(p for p in speakers.people.values() if corrected in name_words(p))
@@ -328,6 +333,14 @@ def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, fi
     return speakers, built, _matching(searcher, built)
 
 
+def _finds_any(store: Store, searcher: Searcher, generation, query: str, filters: list[Filter]) -> bool:
+    """Whether a search for ``query`` would find anything (near matches included)."""
+    parsed = parse_query(query)
+    speakers, _built, matching = _match(store, searcher, generation, parsed, filters)
+    return (any(part.docnums for part in matching)
+            or _near_matches(searcher, generation, parsed, filters, speakers, 0) is not None)
+
+
 class NearMatches(NamedTuple):
     """A long query's fallback: its ranking query, the documents that hold most of its
     words per segment, and the words' index terms in query order."""
@@ -345,10 +358,10 @@ def _near_matches(searcher: Searcher, generation, parsed: ParsedQuery, filters: 
     if with_all >= FALLBACK_BELOW:
         return None
     qualified = quote_tokens(parsed, filters)
-    if qualified is None:
-        return None
+    if qualified is None or (qualified[1] and with_all):
+        return None  # a quoted phrase falls back only when nothing holds it
     reader = searcher.reader()
-    words = read_quote_words(reader, *qualified)
+    words = read_quote_words(searcher, *qualified)
     stamp = (str(generation), reader.generation())
     only_filters = ParsedQuery(parsed.text, AllOf([child for child in parsed.root.children
                                                    if isinstance(child, Filter)]))
@@ -408,6 +421,8 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
         result.facets = _facets(matching, speakers)
         if result.total < SUGGEST_BELOW and built.words and near is None:
             result.suggestion = _suggest(store, searcher, parsed, built, speakers)
+            if result.suggestion and not _finds_any(store, searcher, generation, result.suggestion, filters):
+                result.suggestion = None  # never suggest what finds nothing
         if result.total == 0 and result.suggestion and allow_retry_with_suggestion:
             retried = _run(result.suggestion, store, data_dir, filters, sort, page, per_page, False)
             if retried.total:
