@@ -131,10 +131,11 @@ def _make_case(form: str, record: Record, span: list[str], vocabulary: list[str]
 def build_quote_cases(corpora: tuple[RealCorpus, ...] = REAL_CORPORA, per_form: int = 40,
                       seed: int = SEED, lines: int | None = None,
                       forms: tuple[str, ...] = FORMS) -> list[QuoteCase]:
-    """``per_form`` cases of every form in ``forms`` (FORMS, HARDER_FORMS), shared evenly between the corpora, each
-    from a tweet of its own whose span occurs once among the first ``lines`` records of each
-    corpus (all of them without ``lines``): the archive ``import_corpora`` builds with the same
-    ``lines``. Retweets are left out (their words are someone else's)."""
+    """``per_form`` cases of every form in ``forms`` (FORMS, or HARDER_FORMS), shared evenly
+    between the corpora, each from a tweet of its own whose span occurs once among the
+    first ``lines`` records of each corpus (all of them without ``lines``): the archive
+    ``import_corpora`` builds with the same ``lines``. Retweets are left out (their words
+    are someone else's)."""
     rng = random.Random(seed)
     records = list(read_real_records(corpora, lines))
     haystack = _haystack(records)
