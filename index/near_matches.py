@@ -15,6 +15,7 @@ in the statement (one word between them allowed): the quote as one passage.
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ PASSAGE_WEIGHT = 1.0      # score × (1 + weight × share of neighbouring pairs 
 PASSAGE_RERANK = 20      # the best by BM25F that the passage bonus reorders
 PASSAGE_GAP = 2           # a pair counts when the second word stands 1 or 2 positions later
 MAX_COUNTED = 60_000      # statements counted at most: past it, more words are required
+CORRECTION_TIME = 0.25    # seconds for correcting unknown words; later ones stay unknown
 QUOTE_FILTERS = frozenset({"speaker", "lang", "date", "from", "to", "range"})
 
 
@@ -92,7 +94,10 @@ def read_quote_words(searcher: Searcher, tokens: list[str], phrase: bool) -> Quo
                 unknown.append((seen[plain], token, plain))
         found.sequence.append(seen[plain])
     known = [terms for terms in found.terms if terms]
+    deadline = time.monotonic() + CORRECTION_TIME
     for k, token, plain in unknown:
+        if time.monotonic() > deadline:
+            break
         corrected = correct_word(reader, plain, {})
         if corrected is not None and not crosses_language(searcher, corrected, known):
             found.terms[k] = query_terms(corrected)

@@ -419,7 +419,8 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
             result.total = sum(len(part.docnums) for part in near.matching)
             matching = near.matching
         result.facets = _facets(matching, speakers)
-        if result.total < SUGGEST_BELOW and built.words and near is None:
+        # a long plain query had its unknown words corrected by the near matches already
+        if result.total < SUGGEST_BELOW and built.words and quote_tokens(parsed, filters) is None:
             result.suggestion = _suggest(store, searcher, parsed, built, speakers)
             if result.suggestion and not _finds_any(store, searcher, generation, result.suggestion, filters):
                 result.suggestion = None  # never suggest what finds nothing
