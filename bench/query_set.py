@@ -12,7 +12,7 @@ from pathlib import Path
 QUERY_FILE = Path(__file__).resolve().parent / "queries.tsv"
 COLUMNS = ("category", "query", "speaker", "date_from", "date_to")
 CATEGORIES = ("word", "words", "phrase", "inflected", "umlaut_free", "speaker", "date", "prefix",
-              "typo", "zero_hit")
+              "typo", "zero_hit", "quote")
 
 
 class QueryFileError(ValueError):
@@ -72,7 +72,7 @@ def misspell(word: str, rng: random.Random) -> str:
 
 
 def draw_queries(seed: int = 7) -> list[BenchQuery]:
-    """A fresh query set drawn from the real corpora, about 320 queries over every category."""
+    """A fresh query set drawn from the real corpora, about 360 queries over every category."""
     from bench.corpus import person_id_of, read_real_records
     from index.analysis import fold, german_stem
 
@@ -139,6 +139,10 @@ def draw_queries(seed: int = 7) -> list[BenchQuery]:
     for number in range(20):
         nonsense = "".join(rng.choice(letters) for _ in range(rng.randrange(6, 10)))
         add("zero_hit", nonsense if number % 2 else f"{rng.choice(frequent)} {nonsense}")
+    from bench.quote_cases import build_quote_cases
+
+    for case in build_quote_cases(per_form=8, seed=seed):
+        add("quote", case.query)
     return queries
 
 

@@ -18,6 +18,9 @@ from bench.query_set import misspell
 
 FORMS = ("exact", "replaced", "dropped_typo", "shuffled", "unrelated")
 FINDABLE_FORMS = FORMS[:4]  # ``unrelated`` spans are not in the archive
+# Harder misquotes, for choosing how many differing words the search forgives: two or three
+# words replaced (``replaced`` then holds the first of them).
+HARDER_FORMS = ("replaced_2", "replaced_3")
 SPAN_WORDS = (9, 14)
 # A token a pasted quote may hold without meaning a search operator, a link or a mention.
 _PLAIN_TOKEN = re.compile(r"[^\s\"„“”»«()\[\]{}:*~^\\@#+-][^\s\"„“”»«()\[\]{}:*~^\\]*")
@@ -99,10 +102,12 @@ def _make_case(form: str, record: Record, span: list[str], vocabulary: list[str]
     words = list(span)
     case = {"form": form, "platform_id": record.platform_id, "lang": record.lang, "span": " ".join(span)}
     present = {_CORE.match(token).group(2).lower() for token in span}
-    if form == "replaced":
-        position = rng.choice(_word_positions(words, 1))
-        words[position], stored = _swap_core(words[position], _other_word(vocabulary, present, rng))
-        case["replaced"] = (stored, _CORE.match(words[position]).group(2))
+    if form.startswith("replaced"):
+        count = int(form.partition("_")[2] or 1)
+        for number, position in enumerate(rng.sample(_word_positions(words, 1), count)):
+            words[position], stored = _swap_core(words[position], _other_word(vocabulary, present, rng))
+            if number == 0:
+                case["replaced"] = (stored, _CORE.match(words[position]).group(2))
     elif form == "dropped_typo":
         dropped = rng.randrange(len(words))
         case["dropped"] = _CORE.match(words.pop(dropped)).group(2)
@@ -124,11 +129,13 @@ def _make_case(form: str, record: Record, span: list[str], vocabulary: list[str]
 
 
 def build_quote_cases(corpora: tuple[RealCorpus, ...] = REAL_CORPORA, per_form: int = 40,
-                      seed: int = SEED, lines: int | None = None) -> list[QuoteCase]:
-    """``per_form`` cases of every form in FORMS, shared evenly between the corpora, each
-    from a tweet of its own whose span occurs once among the first ``lines`` records of each
-    corpus (all of them without ``lines``): the archive ``import_corpora`` builds with the same
-    ``lines``. Retweets are left out (their words are someone else's)."""
+                      seed: int = SEED, lines: int | None = None,
+                      forms: tuple[str, ...] = FORMS) -> list[QuoteCase]:
+    """``per_form`` cases of every form in ``forms`` (FORMS, or HARDER_FORMS), shared evenly
+    between the corpora, each from a tweet of its own whose span occurs once among the
+    first ``lines`` records of each corpus (all of them without ``lines``): the archive
+    ``import_corpora`` builds with the same ``lines``. Retweets are left out (their words
+    are someone else's)."""
     rng = random.Random(seed)
     records = list(read_real_records(corpora, lines))
     haystack = _haystack(records)
@@ -143,15 +150,15 @@ def build_quote_cases(corpora: tuple[RealCorpus, ...] = REAL_CORPORA, per_form: 
         rng.shuffle(order)
         spans: list[tuple[Record, list[str]]] = []
         for position in order:
-            if len(spans) == share * len(FORMS):
+            if len(spans) == share * len(forms):
                 break
             span = _draw_span(own[position].text.split(), rng)
             if span and len(_word_positions(span, 4)) >= 2 \
                     and haystack.count(" ".join(span).lower()) == 1:
                 spans.append((own[position], span))
         for index, (record, span) in enumerate(spans):
-            cases.append(_make_case(FORMS[index % len(FORMS)], record, span, vocabulary, rng))
-    return sorted(cases, key=lambda case: FORMS.index(case.form))
+            cases.append(_make_case(forms[index % len(forms)], record, span, vocabulary, rng))
+    return sorted(cases, key=lambda case: forms.index(case.form))
 
 
 def import_corpora(data_dir: Path, corpora: tuple[RealCorpus, ...] = REAL_CORPORA,

@@ -18,7 +18,7 @@ import index
 import index.near_matches as near_matches
 from archive.lifecycle import open_store
 from bench.corpus import SEED
-from bench.quote_cases import FORMS, QuoteCase, build_quote_cases, import_corpora
+from bench.quote_cases import FORMS, HARDER_FORMS, QuoteCase, build_quote_cases, import_corpora
 
 
 def _places(store, data_dir: Path, cases: list[QuoteCase]) -> list[tuple[int | None, int, float]]:
@@ -52,7 +52,7 @@ def evaluate(data_dir: Path, cases: list[QuoteCase]) -> dict[str, dict[str, dict
             for case, found in zip(cases, places, strict=True):
                 by_form[case.form].append(found)
             figures[label] = {}
-            for form in FORMS:
+            for form in FORMS + HARDER_FORMS:
                 rows = by_form.get(form, [])
                 if not rows:
                     continue
@@ -62,6 +62,7 @@ def evaluate(data_dir: Path, cases: list[QuoteCase]) -> dict[str, dict[str, dict
                     "success_at_10": sum(place is not None for place, _t, _s in rows) / len(rows),
                     "first": sum(place == 1 for place, _t, _s in rows) / len(rows),
                     "any_result": sum(total > 0 for _p, total, _s in rows) / len(rows),
+                    "median_results": statistics.median(total for _p, total, _s in rows),
                     "p50_ms": statistics.median(times) * 1000,
                     "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))] * 1000,
                 }
@@ -70,13 +71,13 @@ def evaluate(data_dir: Path, cases: list[QuoteCase]) -> dict[str, dict[str, dict
 
 def format_table(figures: dict[str, dict[str, dict]]) -> str:
     lines = ["| form | cases | success@10 before | after | first place before | after |"
-             " any result after | p95 ms after |",
-             "|---|---|---|---|---|---|---|---|"]
+             " any result after | median results after | p95 ms after |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for form, after in figures["after"].items():
         before = figures["before"][form]
         lines.append(f"| {form} | {after['cases']} | {before['success_at_10']:.3f} |"
                      f" {after['success_at_10']:.3f} | {before['first']:.3f} | {after['first']:.3f} |"
-                     f" {after['any_result']:.3f} | {after['p95_ms']:.1f} |")
+                     f" {after['any_result']:.3f} | {after['median_results']:g} | {after['p95_ms']:.1f} |")
     return "\n".join(lines)
 
 
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lines", type=int, help="only the first LINES tweets of each corpus")
     parser.add_argument("--data-dir", type=Path, help="an existing data directory of the same corpora")
     parser.add_argument("--share", type=float, help="try another minimum share of words")
+    parser.add_argument("--harder", action="store_true",
+                        help="also quotes with two and three words replaced")
     parser.add_argument("--passage-weight", type=float, help="try another passage bonus")
     arguments = parser.parse_args(argv)
     if arguments.share is not None:
@@ -94,6 +97,9 @@ def main(argv: list[str] | None = None) -> None:
     if arguments.passage_weight is not None:
         near_matches.PASSAGE_WEIGHT = arguments.passage_weight
     cases = build_quote_cases(per_form=arguments.per_form, seed=arguments.seed, lines=arguments.lines)
+    if arguments.harder:
+        cases += build_quote_cases(per_form=arguments.per_form, seed=arguments.seed + 1,
+                                   lines=arguments.lines, forms=HARDER_FORMS)
     with tempfile.TemporaryDirectory(prefix="verbatim-quotes-") as scratch:
         data_dir = arguments.data_dir or Path(scratch) / "data"
         if arguments.data_dir is None or not (data_dir / "archive.sqlite3").exists():

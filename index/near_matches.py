@@ -15,6 +15,7 @@ in the statement (one word between them allowed): the quote as one passage.
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -22,18 +23,19 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.analysis import fold, query_terms, words_of
-from index.docsets import SegmentMatches, positions_in, term_docs
+from index.docsets import SegmentMatches, term_docs
 from index.lexicon import word_frequency
 from index.query_language import Filter, ParsedQuery, Phrase, Word
-from index.spelling import correct_word
+from index.spelling import correct_word, crosses_language
 
 MIN_QUOTE_WORDS = 5       # fewer words keep their AND meaning
 FALLBACK_BELOW = 20       # a page: fewer statements with all the words than this
-MIN_SHARE = 0.5           # of the query's distinct words a near match holds
+MIN_SHARE = 0.6           # of the query's distinct words a near match holds
 PASSAGE_WEIGHT = 1.0      # score × (1 + weight × share of neighbouring pairs in order)
-PASSAGE_RERANK = 200      # the best by BM25F that the passage bonus reorders
+PASSAGE_RERANK = 20      # the best by BM25F that the passage bonus reorders
 PASSAGE_GAP = 2           # a pair counts when the second word stands 1 or 2 positions later
 MAX_COUNTED = 60_000      # statements counted at most: past it, more words are required
+CORRECTION_TIME = 0.25    # seconds for correcting unknown words; later ones stay unknown
 QUOTE_FILTERS = frozenset({"speaker", "lang", "date", "from", "to", "range"})
 
 
@@ -73,23 +75,33 @@ def quote_tokens(parsed: ParsedQuery, filters: list[Filter]) -> tuple[list[str],
     return tokens, phrase
 
 
-def read_quote_words(reader, tokens: list[str], phrase: bool) -> QuoteWords:
-    """Each distinct word's terms the index knows; an unknown word is corrected to the
-    closest known one when there is one (index.spelling)."""
+def read_quote_words(searcher: Searcher, tokens: list[str], phrase: bool) -> QuoteWords:
+    """Each distinct word's index terms; a word the index does not know is corrected to the
+    closest known one when there is one in the query's language (index.spelling)."""
+    reader = searcher.reader()
     found = QuoteWords([], [], phrase=phrase)
     seen: dict[str, int] = {}
+    unknown: list[tuple[int, str, str]] = []
     for token in tokens:
         plain = fold(token)
         if plain not in seen:
-            terms = [term for term in query_terms(token) if word_frequency(reader, term) > 0]
-            if not terms:
-                corrected = correct_word(reader, plain, {})
-                if corrected is not None:
-                    terms = [term for term in query_terms(corrected) if word_frequency(reader, term) > 0]
-                    found.corrections.append((token, corrected))
             seen[plain] = len(found.terms)
-            found.terms.append(terms)
+            terms = query_terms(token)
+            if any(word_frequency(reader, term) > 0 for term in terms):
+                found.terms.append(terms)
+            else:
+                found.terms.append([])
+                unknown.append((seen[plain], token, plain))
         found.sequence.append(seen[plain])
+    known = [terms for terms in found.terms if terms]
+    deadline = time.monotonic() + CORRECTION_TIME
+    for k, token, plain in unknown:
+        if time.monotonic() > deadline:
+            break
+        corrected = correct_word(reader, plain, {})
+        if corrected is not None and not crosses_language(searcher, corrected, known):
+            found.terms[k] = query_terms(corrected)
+            found.corrections.append((token, corrected))
     return found
 
 
@@ -136,31 +148,29 @@ def words_query(words: QuoteWords) -> wq.Query:
     return options[0] if len(options) == 1 else wq.Or(options) if options else wq.NullQuery
 
 
-def passage_factors(leaf: Searcher, words: QuoteWords, docnums: list[int]) -> dict[int, float]:
-    """Per document, what its score is multiplied by: 1 + PASSAGE_WEIGHT × the share of
-    the query's neighbouring word pairs that stand in it in the same order, the second at
-    most PASSAGE_GAP positions after the first."""
+def passage_factors(texts: dict[int, str], words: QuoteWords) -> dict[int, float]:
+    """Per document (its text given), what its score is multiplied by: 1 + PASSAGE_WEIGHT ×
+    the share of the query's neighbouring word pairs that stand in it in the same order, the
+    second at most PASSAGE_GAP words after the first (any inflected form). Read from the
+    texts: a few short texts are analysed faster than common words' positions are decoded."""
     pairs = [(a, b) for a, b in zip(words.sequence, words.sequence[1:], strict=False) if a != b]
-    if not pairs or not docnums:
+    if not pairs:
         return {}
-    ordered = sorted(docnums)
-    positions: list[dict[int, set[int]]] = []
-    for terms in words.terms:
-        found: dict[int, set[int]] = {}
+    owners: dict[str, set[int]] = {}
+    for k, terms in enumerate(words.terms):
         for term in terms:
-            for docnum, places in positions_in(leaf, "words", term, ordered).items():
-                found.setdefault(docnum, set()).update(places)
-        positions.append(found)
-    shares = {}
-    for docnum in docnums:
-        held = 0
-        for a, b in pairs:
-            first, second = positions[a].get(docnum), positions[b].get(docnum)
-            if first and second and any(place + gap in second for place in first
-                                        for gap in range(1, PASSAGE_GAP + 1)):
-                held += 1
-        shares[docnum] = 1 + PASSAGE_WEIGHT * held / len(pairs)
-    return shares
+            owners.setdefault(term, set()).add(k)
+    factors = {}
+    for docnum, text in texts.items():
+        places: list[set[int]] = [set() for _ in words.terms]
+        for place, token in enumerate(words_of(text)):
+            for form in query_terms(token):
+                for k in owners.get(form, ()):
+                    places[k].add(place)
+        held = sum(1 for a, b in pairs if any(place + gap in places[b] for place in places[a]
+                                              for gap in range(1, PASSAGE_GAP + 1)))
+        factors[docnum] = 1 + PASSAGE_WEIGHT * held / len(pairs)
+    return factors
 
 
 def notice_for(words: QuoteWords, with_all: int) -> str:

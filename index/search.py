@@ -22,7 +22,7 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
-from archive.records import KINDS
+from archive.records import KINDS, Statement
 from archive.store import StatementNotFoundError, Store
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.columns import count_facets, date_key, date_ranks, statement_id_column
@@ -46,7 +46,7 @@ from index.ranking import RankingTimeoutError, UnrankableQueryError, rank
 from index.results import FACETS, SORTS, FacetValue, SearchHit, SearchPage, SearchParameterError
 from index.snippets import make_snippet
 from index.speakers import SpeakerDirectory, get_speaker_directory, name_words
-from index.spelling import correct_word
+from index.spelling import correct_word, crosses_language
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
@@ -294,15 +294,20 @@ def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: Built
         for word in name_words(person):
             extra[word] = 1_000_000  # a speaker's name is worth suggesting
     replacements: list[tuple[Word, str]] = []
+    unknown, known = [], []
     for node in built.words:
         tokens = words_of(node.text)
         if len(tokens) != 1 or node.end <= node.start:
             continue
         plain = fold(tokens[0])
-        if plain in extra or any(word_frequency(reader, term) > 0 for term in query_terms(tokens[0])):
-            continue
+        terms = query_terms(tokens[0])
+        if plain in extra or any(word_frequency(reader, term) > 0 for term in terms):
+            known.append(terms)
+        else:
+            unknown.append((node, plain))
+    for node, plain in unknown:
         corrected = correct_word(reader, plain, extra)
-        if corrected is None:
+        if corrected is None or (corrected not in extra and crosses_language(searcher, corrected, known)):
             continue
         if corrected in extra:
             person = next(p for p in speakers.people.values() if corrected in name_words(p))
@@ -328,6 +333,14 @@ def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, fi
     return speakers, built, _matching(searcher, built)
 
 
+def _finds_any(store: Store, searcher: Searcher, generation, query: str, filters: list[Filter]) -> bool:
+    """Whether a search for ``query`` would find anything (near matches included)."""
+    parsed = parse_query(query)
+    speakers, _built, matching = _match(store, searcher, generation, parsed, filters)
+    return (any(part.docnums for part in matching)
+            or _near_matches(searcher, generation, parsed, filters, speakers, 0) is not None)
+
+
 class NearMatches(NamedTuple):
     """A long query's fallback: its ranking query, the documents that hold most of its
     words per segment, and the words' index terms in query order."""
@@ -345,10 +358,10 @@ def _near_matches(searcher: Searcher, generation, parsed: ParsedQuery, filters: 
     if with_all >= FALLBACK_BELOW:
         return None
     qualified = quote_tokens(parsed, filters)
-    if qualified is None:
-        return None
+    if qualified is None or (qualified[1] and with_all):
+        return None  # a quoted phrase falls back only when nothing holds it
     reader = searcher.reader()
-    words = read_quote_words(reader, *qualified)
+    words = read_quote_words(searcher, *qualified)
     stamp = (str(generation), reader.generation())
     only_filters = ParsedQuery(parsed.text, AllOf([child for child in parsed.root.children
                                                    if isinstance(child, Filter)]))
@@ -367,26 +380,23 @@ def _near_matches(searcher: Searcher, generation, parsed: ParsedQuery, filters: 
     return NearMatches(built, matching, words)
 
 
-def _ranked_near(searcher: Searcher, near: NearMatches, sort: str, limit: int,
-                 time_left: float) -> list[tuple[int, float]]:
-    """The near matches in the chosen order; by relevance, the best PASSAGE_RERANK by BM25F
-    reordered with the bonus for the quote's words standing as one passage."""
+def _ranked_near(store: Store, searcher: Searcher, near: NearMatches, sort: str, limit: int,
+                 time_left: float) -> tuple[list[tuple[int, float]], dict[str, Statement]]:
+    """The near matches in the chosen order, and the statements it read: by relevance, the
+    best PASSAGE_RERANK by BM25F are read from the archive and reordered with the bonus for
+    the quote's words standing in them as one passage."""
     if sort != "relevance":
-        return _ranked(searcher, near.built, near.matching, sort, limit, time_left)
+        return _ranked(searcher, near.built, near.matching, sort, limit, time_left), {}
     ranked = _ranked(searcher, near.built, near.matching, sort, max(limit, PASSAGE_RERANK), time_left)
     head, tail = ranked[:PASSAGE_RERANK], ranked[PASSAGE_RERANK:]
-    offsets = [part.offset for part in near.matching]
-    by_segment: dict[int, list[int]] = {}
-    for docnum, _score in head:
-        by_segment.setdefault(bisect_right(offsets, docnum) - 1, []).append(docnum)
-    factors: dict[int, float] = {}
-    for segment, docnums in by_segment.items():
-        part = near.matching[segment]
-        local = passage_factors(part.leaf, near.words, [docnum - part.offset for docnum in docnums])
-        factors.update((docnum + part.offset, factor) for docnum, factor in local.items())
+    ids = _statement_ids(searcher, [docnum for docnum, _score in head])
+    statements = store.get_statements(ids)
+    factors = passage_factors({docnum: statements[statement_id].text
+                               for (docnum, _score), statement_id in zip(head, ids, strict=True)
+                               if statement_id in statements}, near.words)
     head = [(docnum, score * factors.get(docnum, 1.0)) for docnum, score in head]
     head.sort(key=lambda item: (-item[1], item[0]))
-    return (head + tail)[:limit]
+    return (head + tail)[:limit], statements
 
 
 def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: str, page: int,
@@ -409,8 +419,11 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
             result.total = sum(len(part.docnums) for part in near.matching)
             matching = near.matching
         result.facets = _facets(matching, speakers)
-        if result.total < SUGGEST_BELOW and built.words:
+        # a long plain query had its unknown words corrected by the near matches already
+        if result.total < SUGGEST_BELOW and built.words and quote_tokens(parsed, filters) is None:
             result.suggestion = _suggest(store, searcher, parsed, built, speakers)
+            if result.suggestion and not _finds_any(store, searcher, generation, result.suggestion, filters):
+                result.suggestion = None  # never suggest what finds nothing
         if result.total == 0 and result.suggestion and allow_retry_with_suggestion:
             retried = _run(result.suggestion, store, data_dir, filters, sort, page, per_page, False)
             if retried.total:
@@ -421,17 +434,20 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
                 return retried
         start = (page - 1) * per_page
         time_left = SEARCH_TIME_BUDGET - (time.monotonic() - started)
+        loaded: dict[str, Statement] = {}
         if near is None:
             ranked = _ranked(searcher, built, matching, sort, start + per_page, time_left)[start:]
         else:
-            ranked = _ranked_near(searcher, near, sort, start + per_page, time_left)[start:]
+            ranked, loaded = _ranked_near(store, searcher, near, sort, start + per_page, time_left)
+            ranked = ranked[start:]
             built = near.built
         for notice in built.notices:
             if notice not in result.notices:
                 result.notices.append(notice)
         ranked_ids = list(zip(_statement_ids(searcher, [docnum for docnum, _score in ranked]),
                               [score for _docnum, score in ranked], strict=True))
-        statements = store.get_statements(statement_id for statement_id, _score in ranked_ids)
+        statements = {**loaded, **store.get_statements(statement_id for statement_id, _score in ranked_ids
+                                                       if statement_id not in loaded)}
         for statement_id, score in ranked_ids:
             statement = statements.get(statement_id)
             if statement is None or statement.is_withdrawn:
@@ -483,7 +499,7 @@ def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None 
         near = _near_matches(searcher, generation, parsed, filters, speakers, total)
         if near is not None:
             total = sum(len(part.docnums) for part in near.matching)
-            ranked = _ranked_near(searcher, near, sort, max(total, 1), SEARCH_TIME_BUDGET)
+            ranked = _ranked_near(store, searcher, near, sort, max(total, 1), SEARCH_TIME_BUDGET)[0]
         else:
             ranked = _ranked(searcher, built, matching, sort, max(total, 1))
         return _statement_ids(searcher, [docnum for docnum, _score in ranked])
