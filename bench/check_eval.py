@@ -110,6 +110,7 @@ def time_on_generated(size: int, work: Path, cases: list[QuoteCase]) -> dict:
     checks of ``cases``."""
     data_dir = work / "data"
     if not (data_dir / "archive.sqlite3").exists():
+        work.mkdir(parents=True, exist_ok=True)
         corpus = write_generated(size, work / "corpus.jsonl")
         started = time.monotonic()
         run_measured([PYTHON, "-m", "flask", "--app", "web", "import", str(corpus), "--set",
