@@ -421,17 +421,19 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
         result.facets = _facets(matching, speakers)
         # a long plain query had its unknown words corrected by the near matches already
         if result.total < SUGGEST_BELOW and built.words and quote_tokens(parsed, filters) is None:
-            result.suggestion = _suggest(store, searcher, parsed, built, speakers)
-            if result.suggestion and not _finds_any(store, searcher, generation, result.suggestion, filters):
-                result.suggestion = None  # never suggest what finds nothing
-        if result.total == 0 and result.suggestion and allow_retry_with_suggestion:
-            retried = _run(result.suggestion, store, data_dir, filters, sort, page, per_page, False)
-            if retried.total:
-                retried.query = query
-                retried.suggestion = result.suggestion
-                retried.notices.insert(0, f"No statements match {query.strip()!r}; showing results"
-                                          f" for {result.suggestion!r}.")
-                return retried
+            suggestion = _suggest(store, searcher, parsed, built, speakers)
+            if suggestion and result.total == 0 and allow_retry_with_suggestion:
+                retried = _run(suggestion, store, data_dir, filters, sort, page, per_page, False)
+                if retried.total:
+                    retried.query = query
+                    retried.suggestion = suggestion
+                    retried.notices.insert(0, f"No statements match {query.strip()!r}; showing"
+                                              f" results for {suggestion!r}.")
+                    return retried
+                suggestion = None  # never suggest what finds nothing
+            elif suggestion and not _finds_any(store, searcher, generation, suggestion, filters):
+                suggestion = None
+            result.suggestion = suggestion
         start = (page - 1) * per_page
         time_left = SEARCH_TIME_BUDGET - (time.monotonic() - started)
         loaded: dict[str, Statement] = {}

@@ -16,7 +16,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from index.docsets import term_docs
-from index.lexicon import word_frequency
+from index.lexicon import segment_words, word_frequency
 
 MAX_CANDIDATES = 200
 
@@ -84,10 +84,14 @@ def word_languages(searcher: Searcher, terms: list[str]) -> Counter:
         docs = frozenset().union(*(term_docs(leaf, "words", term) for term in terms))
         if not docs:
             continue
-        for code in leaf.reader().lexicon("lang"):
-            code = code.decode("utf-8") if isinstance(code, bytes) else code
+        for code in segment_words(leaf.reader(), "lang"):
             found[code] += len(docs & term_docs(leaf, "lang", code))
     return +found
+
+
+def _languages(searcher: Searcher) -> set[str]:
+    return {code for leaf, _offset in searcher.leaf_searchers()
+            for code in segment_words(leaf.reader(), "lang")}
 
 
 def crosses_language(searcher: Searcher, corrected: str, known: list[list[str]]) -> bool:
@@ -95,8 +99,8 @@ def crosses_language(searcher: Searcher, corrected: str, known: list[list[str]])
     languages whose statements hold the query's known words (``known``: each word's
     forms) most often."""
     own = word_languages(searcher, [corrected])
-    if not own:
-        return False
+    if not own or own.keys() >= _languages(searcher):
+        return False  # unused, or used in every language of the archive
     usage: Counter = Counter()
     for terms in known:
         usage.update(word_languages(searcher, terms))

@@ -120,8 +120,10 @@ def test_the_json_answer_carries_the_notice_and_counts_the_results(client):
 
 
 def test_did_you_mean_never_suggests_what_finds_nothing(indexed, data_dir):
-    page = find(indexed, data_dir, "I have made the difficult decision")
-    assert page.suggestion is None and page.total == 0
+    for query in ("Brokman Kaffee", "I have made the difficult decision"):
+        page = find(indexed, data_dir, query)  # 'Brockman Kaffee', 'I habe made …' find nothing
+        assert page.suggestion is None and page.total == 0
+    assert find(indexed, data_dir, "Brokman Auszeit").suggestion == "Brockman Auszeit"
 
 
 def test_did_you_mean_keeps_the_language_of_the_query(indexed, data_dir):
