@@ -181,6 +181,17 @@ def test_the_page_marks_the_differences_and_offers_reference_citation_and_permal
     assert "German translation" in page
 
 
+def test_the_form_posts_a_long_quote_and_the_answer_is_the_same_page(client):
+    letter = client.get(f"/api/statements/{SCHULMAN}").get_json()["text"]
+    page = client.post("/check", data={"quote": letter, "speaker": "schulman"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Verbatim: the archive holds these exact words." in text
+    assert f'data-copy="{SCHULMAN}"' in text and 'rel="alternate"' not in text
+    assert client.post("/check", data={"quote": ""}).status_code == 400
+    posted = client.post("/check", data={"quote": MISQUOTE}, headers={"Accept": "application/json"})
+    assert posted.get_json() == check(client, MISQUOTE)
+
+
 def test_the_page_escapes_what_was_pasted(client):
     hostile = '<script>alert(1)</script> Ich habe die "schwere" Entscheidung <b>getroffen</b>'
     page = client.get("/check", query_string={"quote": hostile}).get_data(as_text=True)

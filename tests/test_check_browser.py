@@ -72,6 +72,20 @@ def test_a_pasted_misquote_shows_the_verdict_the_marked_difference_and_the_refer
     assert located.text.startswith("Ich habe die schwierige Entscheidung")
 
 
+def test_a_short_check_has_an_address_to_share_and_a_long_one_is_posted(browser, server):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1280, 900)
+    paste_and_check(browser, server, MISQUOTE)
+    assert "/check?quote=Ich+habe+die+schwere" in browser.current_url
+    letter = browser.execute_script(
+        "return fetch('/api/statements/" + SCHULMAN + "').then(r => r.json()).then(s => s.text)")
+    paste_and_check(browser, server, letter + "\n\n" + letter[:1800])  # the letter and its start again
+    assert browser.current_url.endswith("/check")  # posted: too long for a URL
+    assert browser.find_element(By.CSS_SELECTOR, "h1.verdict").text.startswith("Loose")
+    assert browser.find_element(By.CSS_SELECTOR, "article.match a.cid").text == SCHULMAN
+
+
 def test_the_search_offers_the_check_for_a_pasted_sentence(browser, server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys

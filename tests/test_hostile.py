@@ -294,7 +294,7 @@ def test_no_debug_and_the_secret_key_comes_from_the_environment(tmp_path, monkey
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # POST routes that only read: a quote check sends its (long) quote as a body
-READING_POSTS = {"/api/check"}
+READING_POSTS = {"/api/check", "/check"}
 
 
 def test_no_route_accepts_a_write_method(hostile_app, hostile):
@@ -313,8 +313,8 @@ def test_no_route_accepts_a_write_method(hostile_app, hostile):
         for method in WRITE_METHODS:
             response = client.open(path, method=method, data={"text": "überschrieben"},
                                    headers={"X-CSRF-Token": "x"})
-            if method in allowed:
-                assert response.status_code == 400, (method, path, response.status_code)
+            if method in allowed:  # the empty check form, or a 400 naming the missing quote
+                assert response.status_code in (200, 400), (method, path, response.status_code)
                 continue
             assert response.status_code == 405, (method, path, response.status_code)
             assert method not in response.headers.get("Allow", "")

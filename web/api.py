@@ -41,15 +41,19 @@ def search():
     return jsonify(build_search_payload(page, statements))
 
 
+def answer_check(params) -> Response:
+    return jsonify(build_check_payload(run_check(params)))
+
+
 @bp.get("/check")
 def check():
-    return jsonify(build_check_payload(run_check(request.args)))
+    return answer_check(request.args)
 
 
 @bp.post("/check")
 def check_posted():
     body = request.get_json(silent=True) if request.is_json else None
-    return jsonify(build_check_payload(run_check(read_check_body(body))))
+    return answer_check(read_check_body(body))
 
 
 def stream_search(lines, mimetype: str, extension: str) -> Response:

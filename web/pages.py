@@ -94,22 +94,26 @@ def passage_pieces(match: QuoteMatch) -> list[tuple[str, str, str]]:
     return pieces
 
 
-@bp.get("/check")
+@bp.route("/check", methods=["GET", "POST"])
 def check():
+    # The form posts (a pasted paragraph can be longer than a server takes in a URL); app.js
+    # turns a short quote into a GET, whose URL can be shared. A POST only reads.
+    params = request.form if request.method == "POST" else request.args
     if wants_json():
-        return api.check()
-    filters_given = any(request.args.get(name) for name in ("speaker", "from", "to"))
-    context = {"args": request.args, "check": None, "error": None, "filters_given": filters_given,
+        return api.answer_check(params)
+    filters_given = any(params.get(name) for name in ("speaker", "from", "to"))
+    context = {"args": params, "check": None, "error": None, "filters_given": filters_given,
                "max_length": MAX_QUOTE_LENGTH, "verdict_words": VERDICT_WORDS,
                "passage_pieces": passage_pieces, "json_url": None}
-    if "quote" not in request.args:
+    if "quote" not in params:
         return render_template("check.html", **context)
     try:
-        context["check"] = run_check(request.args)
+        context["check"] = run_check(params)
     except ApiError as error:
         context["error"] = error
         return render_template("check.html", **context), error.status
-    context["json_url"] = url_for("pages.check_json", **request.args)
+    if request.method == "GET":
+        context["json_url"] = url_for("pages.check_json", **params)
     return render_template("check.html", **context)
 
 
