@@ -272,7 +272,9 @@ def check_quote(quote: str, *, store: Store, data_dir: Path,
             names = _join_names([person.name for person in result.coverage.people])
             result.notices.append(f"No speaker is called {speaker.strip()!r}; the quote was"
                                   f" checked against statements by {names}.")
-        if result.verdict == "not_found" and result.coverage.people:
+        if not result.coverage.people:
+            result.notices.append(result.coverage.summary)
+        elif result.verdict == "not_found":
             result.notices.append(result.coverage.summary[:-1] + "; none is close to the quote.")
     if result.verdict == "loose":
         result.notices.append("Most of the quote's words are in the statement, but not as one"

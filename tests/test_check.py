@@ -88,6 +88,7 @@ def test_with_a_speaker_filter_the_answer_says_what_the_archive_holds_of_them(cl
     assert any("No speaker is called 'Schulmann'" in notice for notice in near["notices"])
     nobody = check(client, MISQUOTE, speaker="Nobody Atall")
     assert nobody["coverage"]["people"] == [] and nobody["verdict"] == "not_found"
+    assert nobody["notices"] == ["No speaker in the archive matches 'Nobody Atall'."]
 
 
 def test_a_date_filter_keeps_statements_outside_it_out(client):
