@@ -33,6 +33,7 @@ from index.lexicon import word_frequency
 from index.near_matches import (
     FALLBACK_BELOW,
     PASSAGE_RERANK,
+    QuoteWords,
     near_docs,
     notice_for,
     passage_factors,
@@ -347,7 +348,7 @@ class NearMatches(NamedTuple):
 
     built: BuiltQuery
     matching: list[SegmentHits]
-    words: object
+    words: QuoteWords
 
 
 def _near_matches(searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
