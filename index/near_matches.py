@@ -173,7 +173,9 @@ def passage_factors(texts: dict[int, str], words: QuoteWords) -> dict[int, float
     return factors
 
 
-def notice_for(words: QuoteWords, with_all: int) -> str:
+def notice_for(words: QuoteWords, with_all: int, shown: list[str]) -> str:
+    """What the result says: that near matches are shown, and which words were read as
+    which (``shown``: each correction as the archive writes it)."""
     count = words.count
     if words.phrase and with_all == 0:
         text = (f"No statement contains this phrase; showing those that contain most of its"
@@ -185,5 +187,6 @@ def notice_for(words: QuoteWords, with_all: int) -> str:
         text = (f"Only {with_all} {held} all {count} words; also showing those that contain"
                 " most of them.")
     if words.corrections:
-        text += " Read " + ", ".join(f"'{typed}' as '{known}'" for typed, known in words.corrections) + "."
+        text += " Read " + ", ".join(f"'{typed}' as '{known}'" for (typed, _plain), known
+                                     in zip(words.corrections, shown, strict=True)) + "."
     return text
