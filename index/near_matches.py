@@ -32,7 +32,7 @@ MIN_QUOTE_WORDS = 5       # fewer words keep their AND meaning
 FALLBACK_BELOW = 20       # a page: fewer statements with all the words than this
 MIN_SHARE = 0.6           # of the query's distinct words a near match holds
 PASSAGE_WEIGHT = 1.0      # score × (1 + weight × share of neighbouring pairs in order)
-PASSAGE_RERANK = 20      # the best by BM25F that the passage bonus reorders
+PASSAGE_RERANK = 20       # the best by BM25F that the passage bonus reorders
 PASSAGE_GAP = 2           # a pair counts when the second word stands 1 or 2 positions later
 MAX_COUNTED = 60_000      # statements counted at most: past it, more words are required
 CORRECTION_TIME = 0.25    # seconds for correcting unknown words; later ones stay unknown
@@ -173,7 +173,9 @@ def passage_factors(texts: dict[int, str], words: QuoteWords) -> dict[int, float
     return factors
 
 
-def notice_for(words: QuoteWords, with_all: int) -> str:
+def notice_for(words: QuoteWords, with_all: int, shown: list[str]) -> str:
+    """What the result says: that near matches are shown, and which words were read as
+    which (``shown``: each correction as the archive writes it)."""
     count = words.count
     if words.phrase and with_all == 0:
         text = (f"No statement contains this phrase; showing those that contain most of its"
@@ -185,5 +187,6 @@ def notice_for(words: QuoteWords, with_all: int) -> str:
         text = (f"Only {with_all} {held} all {count} words; also showing those that contain"
                 " most of them.")
     if words.corrections:
-        text += " Read " + ", ".join(f"'{typed}' as '{known}'" for typed, known in words.corrections) + "."
+        text += " Read " + ", ".join(f"'{typed}' as '{known}'" for (typed, _plain), known
+                                     in zip(words.corrections, shown, strict=True)) + "."
     return text

@@ -33,6 +33,7 @@ from index.lexicon import word_frequency
 from index.near_matches import (
     FALLBACK_BELOW,
     PASSAGE_RERANK,
+    QuoteWords,
     near_docs,
     notice_for,
     passage_factors,
@@ -338,7 +339,7 @@ def _finds_any(store: Store, searcher: Searcher, generation, query: str, filters
     parsed = parse_query(query)
     speakers, _built, matching = _match(store, searcher, generation, parsed, filters)
     return (any(part.docnums for part in matching)
-            or _near_matches(searcher, generation, parsed, filters, speakers, 0) is not None)
+            or _near_matches(store, searcher, generation, parsed, filters, speakers, 0) is not None)
 
 
 class NearMatches(NamedTuple):
@@ -347,10 +348,10 @@ class NearMatches(NamedTuple):
 
     built: BuiltQuery
     matching: list[SegmentHits]
-    words: object
+    words: QuoteWords
 
 
-def _near_matches(searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
+def _near_matches(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
                   speakers: SpeakerDirectory, with_all: int) -> NearMatches | None:
     """The statements holding most of a long plain query's words when fewer than a page
     hold all of them (index.near_matches), or None when the query does not qualify or
@@ -376,7 +377,9 @@ def _near_matches(searcher: Searcher, generation, parsed: ParsedQuery, filters: 
         return None  # nothing comes close, or only the statements with every word
     built = BuiltQuery(words_query(words), scored=True,
                        highlight={term for terms in words.terms for term in terms},
-                       notices=[notice_for(words, with_all)] + restriction.notices)
+                       notices=[notice_for(words, with_all, [_surface_form(store, searcher, known, known)
+                                                             for _typed, known in words.corrections])]
+                       + restriction.notices)
     return NearMatches(built, matching, words)
 
 
@@ -414,7 +417,7 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
     with directory.pooled_searcher(ix) as searcher:
         speakers, built, matching = _match(store, searcher, generation, parsed, filters)
         result.total = sum(len(part.docnums) for part in matching)
-        near = _near_matches(searcher, generation, parsed, filters, speakers, result.total)
+        near = _near_matches(store, searcher, generation, parsed, filters, speakers, result.total)
         if near is not None:
             result.total = sum(len(part.docnums) for part in near.matching)
             matching = near.matching
@@ -498,7 +501,7 @@ def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None 
     with directory.pooled_searcher(ix) as searcher:
         speakers, built, matching = _match(store, searcher, generation, parsed, filters)
         total = sum(len(part.docnums) for part in matching)
-        near = _near_matches(searcher, generation, parsed, filters, speakers, total)
+        near = _near_matches(store, searcher, generation, parsed, filters, speakers, total)
         if near is not None:
             total = sum(len(part.docnums) for part in near.matching)
             ranked = _ranked_near(store, searcher, near, sort, max(total, 1), SEARCH_TIME_BUDGET)[0]

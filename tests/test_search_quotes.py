@@ -80,7 +80,7 @@ def test_a_sentence_the_archive_does_not_hold_finds_nothing(indexed, data_dir):
 def test_a_typo_in_a_long_quote_is_corrected_and_named(indexed, data_dir):
     page = find(indexed, data_dir, "Ich habe die schwere Entscheidnug getroffen, OpenAI zu verlassen")
     assert ids(page)[0] == "FGPN-RXWX"
-    assert any("'Entscheidnug' as 'entscheidung'" in notice for notice in page.notices)
+    assert any("'Entscheidnug' as 'Entscheidung'" in notice for notice in page.notices)
 
 
 @pytest.mark.parametrize("query", [
