@@ -141,7 +141,7 @@ def _pinpoint(locator: CitationRef | None, paragraph_word: str) -> str:
     return text
 
 
-def _language_name(tag: str) -> str:
+def language_name(tag: str) -> str:
     return LANGUAGE_NAMES.get(tag.split("-")[0].lower(), tag)
 
 
@@ -149,7 +149,7 @@ def _translated_from(statement: Statement) -> str:
     """``translated from English`` for a translation, '' for words in their own language."""
     if not statement.content.is_translation:
         return ""
-    return f"translated from {_language_name(statement.content.original_lang)}"
+    return f"translated from {language_name(statement.content.original_lang)}"
 
 
 def _platform_name(statement: Statement) -> str:

@@ -47,9 +47,28 @@ def hash_text(text: str) -> str:
     return hashlib.sha256(canonical_text(text).encode("utf-8")).hexdigest()
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph of a canonical text, without its surrounding white
+    space; paragraphs are separated by one or more blank lines."""
+    spans, start = [], 0
+    for gap in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        part = text[start:end]
+        if part.strip():
+            first = start + len(part) - len(part.lstrip())
+            spans.append((first, start + len(part.rstrip())))
+        if gap:
+            start = gap.end()
+    return spans
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs are separated by one or more blank lines."""
-    return [part.strip() for part in re.split(r"\n\s*\n", canonical_text(text)) if part.strip()]
+    text = canonical_text(text)
+    return [text[start:end] for start, end in paragraph_spans(text)]
 
 
 _SENTENCE_END = re.compile(

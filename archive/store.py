@@ -562,6 +562,24 @@ class Store:
             f" WHERE {expression} = ? AND {expression} != '' AND s.status = 'active'"
             " ORDER BY s.sort_key, s.statement_id", (statement_id,))]
 
+    def speaker_coverage(self, person_ids: Iterable[str]) -> tuple[int, str | None, str | None]:
+        """How many active statements these people have, and the IDs of the earliest and the
+        latest dated one (None when none is dated)."""
+        person_ids = sorted(set(person_ids))
+        if not person_ids:
+            return 0, None, None
+        marks = ", ".join("?" * len(person_ids))
+        where = f"person_id IN ({marks}) AND status = 'active'"
+        count = self._db.execute(f"SELECT count(*) FROM statements WHERE {where}",
+                                 person_ids).fetchone()[0]
+        ends = []
+        for order in ("ASC", "DESC"):
+            row = self._db.execute(
+                f"SELECT statement_id FROM statements WHERE {where} AND sort_key != ''"
+                f" ORDER BY sort_key {order}, statement_id {order} LIMIT 1", person_ids).fetchone()
+            ends.append(row[0] if row else None)
+        return count, ends[0], ends[1]
+
     def count_statements(self, *, include_withdrawn: bool = False) -> int:
         where = "" if include_withdrawn else " WHERE status = 'active'"
         return self._db.execute(f"SELECT count(*) FROM statements{where}").fetchone()[0]

@@ -29,6 +29,14 @@ class RealCorpus:
     platform_id: str
     lang: str
 
+    def import_options(self):
+        """The same mapping as ``import_arguments``, as the importer's options."""
+        from archive.importers import ImportOptions
+
+        return ImportOptions(mapping={"text": self.text, "speaker": self.speaker,
+                                      "posted_at": self.posted_at, "platform_id": self.platform_id},
+                             constants={"platform": "x", "lang": self.lang}).check()
+
     def import_arguments(self) -> list[str]:
         return [str(self.path), "--map", f"text={self.text}", "--map", f"speaker={self.speaker}",
                 "--map", f"posted_at={self.posted_at}", "--map", f"platform_id={self.platform_id}",
@@ -63,13 +71,17 @@ def person_id_of(handle: str) -> str:
     return handle.lstrip("_.-@").lower()
 
 
-def read_real_records() -> Iterator[Record]:
-    """Every record of both real corpora, HTML entities decoded as the importer does for X."""
+def read_real_records(corpora: tuple[RealCorpus, ...] = REAL_CORPORA,
+                      lines: int | None = None) -> Iterator[Record]:
+    """Every record of the real corpora (the first ``lines`` of each when given), HTML
+    entities decoded as the importer does for X."""
     from html import unescape
 
-    for corpus in REAL_CORPORA:
+    for corpus in corpora:
         with gzip.open(corpus.path, "rt", encoding="utf-8") as handle:
-            for line in handle:
+            for number, line in enumerate(handle):
+                if lines is not None and number >= lines:
+                    break
                 raw = json.loads(line)
                 yield Record(str(raw[corpus.platform_id]), raw[corpus.speaker], raw[corpus.posted_at],
                              corpus.lang, unescape(raw[corpus.text]))

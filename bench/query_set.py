@@ -12,7 +12,7 @@ from pathlib import Path
 QUERY_FILE = Path(__file__).resolve().parent / "queries.tsv"
 COLUMNS = ("category", "query", "speaker", "date_from", "date_to")
 CATEGORIES = ("word", "words", "phrase", "inflected", "umlaut_free", "speaker", "date", "prefix",
-              "typo", "zero_hit")
+              "typo", "zero_hit", "quote")
 
 
 class QueryFileError(ValueError):
@@ -57,7 +57,9 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 _UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 
 
-def _typo(word: str, rng: random.Random) -> str:
+def misspell(word: str, rng: random.Random) -> str:
+    """``word`` (three letters or more) with one typo inside it: two letters swapped, one
+    dropped, doubled or replaced."""
     position = rng.randrange(1, len(word) - 1)
     change = rng.choice(("swap", "drop", "double", "replace"))
     if change == "swap":
@@ -70,7 +72,7 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def draw_queries(seed: int = 7) -> list[BenchQuery]:
-    """A fresh query set drawn from the real corpora, about 320 queries over every category."""
+    """A fresh query set drawn from the real corpora, about 360 queries over every category."""
     from bench.corpus import person_id_of, read_real_records
     from index.analysis import fold, german_stem
 
@@ -132,11 +134,15 @@ def draw_queries(seed: int = 7) -> list[BenchQuery]:
         add("prefix", word[:rng.choice((4, 5))] + "*")
     long_words = [word for word in middle if len(word) >= 6]
     for number, word in enumerate(rng.sample(long_words, 25)):
-        add("typo", _typo(word, rng) + ("~" if number % 5 == 0 else ""))
+        add("typo", misspell(word, rng) + ("~" if number % 5 == 0 else ""))
     letters = "bcdfghjklmnpqrstvwxz"
     for number in range(20):
         nonsense = "".join(rng.choice(letters) for _ in range(rng.randrange(6, 10)))
         add("zero_hit", nonsense if number % 2 else f"{rng.choice(frequent)} {nonsense}")
+    from bench.quote_cases import build_quote_cases
+
+    for case in build_quote_cases(per_form=8, seed=seed):
+        add("quote", case.query)
     return queries
 
 

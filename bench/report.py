@@ -57,6 +57,8 @@ ROWS = (
     ("p50_ms", "in-process search p50", "ms", True),
     ("p95_ms", "in-process search p95", "ms", True),
     ("p99_ms", "in-process search p99", "ms", True),
+    ("p95_short_ms", "in-process p95, short queries (every class but quote)", "ms", True),
+    ("p95_quote_ms", "in-process p95, pasted quotes (class quote)", "ms", True),
     ("max_ms", "in-process search max", "ms", True),
     ("http1_rps", "HTTP 1 client: throughput", "req/s", False),
     ("http1_p95_ms", "HTTP 1 client: p95", "ms", True),

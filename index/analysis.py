@@ -20,6 +20,9 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter2 import stem as english_stem
 
 WORD = re.compile(r"\w+")
+# Apostrophes however typed (’ ʼ) are ', in texts and queries alike: ʼ (a modifier letter)
+# would otherwise join the words around it.
+APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 STEM_CACHE_SIZE = 200_000
 FOLD_CACHE_SIZE = 65_536
 
@@ -131,11 +134,12 @@ def english_stem_cached(word: str) -> str:
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """(surface word, start, end) for every word in the text."""
-    return [(match.group(0), match.start(), match.end()) for match in WORD.finditer(text)]
+    return [(match.group(0), match.start(), match.end())
+            for match in WORD.finditer(text.translate(APOSTROPHES))]
 
 
 def words_of(text: str) -> list[str]:
-    return WORD.findall(text)
+    return WORD.findall(text.translate(APOSTROPHES))
 
 
 SAME_POSITION = "+"  # marks a term that shares the previous term's position (a stem)
@@ -149,7 +153,7 @@ def document_terms(text: str, lang: str) -> list[str]:
     english = lang != "de"
     terms: list[str] = []
     extend = terms.extend
-    for word in WORD.findall(text):
+    for word in words_of(text):
         extend(_word_terms(word, german, english))
     return terms
 

@@ -181,10 +181,12 @@ class SegmentMatches:
         return sorted(found)
 
 
-def _positions(leaf: Searcher, field_name: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
+def positions_in(leaf: Searcher, field_name: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
     """The word's positions in each of ``docnums`` (sorted) that has it. Whoosh's own
     ``skip_to`` steps through a block posting by posting; this finds the document in the
     block's ID array by bisection (whoosh-reloaded 2.7.5's W3LeafMatcher, a frozen library)."""
+    if (field_name, word) not in leaf.reader():
+        return {}
     matcher = leaf.reader().postings(field_name, word)
     matcher = getattr(matcher, "child", matcher)
     decode = matcher.format.decoder("positions")
@@ -221,7 +223,7 @@ def _phrase_in(leaf: Searcher, field_name: str, words: list[str], docnums: list[
     starts: dict[int, set[int]] = {}
     remaining = sorted(docnums)
     for rank, k in enumerate(order):
-        positions = _positions(leaf, field_name, words[k], remaining)
+        positions = positions_in(leaf, field_name, words[k], remaining)
         if rank == 0:
             starts = {docnum: {position - k for position in found} for docnum, found in positions.items()}
         else:

@@ -18,7 +18,7 @@ from whoosh.reading import IndexReader
 
 from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
 from archive.records import KINDS
-from index.analysis import fold, query_terms, words_of
+from index.analysis import english_stem_cached, fold, fold_accents, german_stem, query_terms, words_of
 from index.date_filters import (
     DateFilterError,
     DateSpan,
@@ -34,6 +34,7 @@ from index.speakers import SpeakerDirectory
 
 SPEAKER_BOOST = 4.0       # a word that names the speaker outweighs the word in the text
 PHRASE_BOOST = 2.0        # the query's words side by side, in order
+EXACT_PHRASE_BOOST = 2.0  # a quoted phrase in the forms typed, above its inflected forms
 COMPOUND_BOOST = 0.2      # a compound that starts with the word ranks below the word itself
 MAX_EXPANSIONS = 50       # terms one prefix or fuzzy word may expand to
 MAX_COMPOUNDS = 16        # compounds one word may expand to, the most frequent
@@ -148,7 +149,16 @@ class QueryBuilder:
         self.result.scored = True
         if len(plain) == 1:
             return wq.Term("words", plain[0])
-        return wq.Phrase("words", plain)
+        # The words in the forms typed, or inflected in the same order (künstlichen
+        # Intelligenz): each word's German or English stem, which the index holds at the
+        # word's own position. The forms typed match every variant, so they rank first.
+        variants = [wq.Phrase("words", plain, boost=EXACT_PHRASE_BOOST)]
+        for stems in ([german_stem(word) for word in plain],
+                      [english_stem_cached(fold_accents(token)) for token in tokens]):
+            if stems != plain and all(stems != variant.words for variant in variants):
+                variants.append(wq.Phrase("words", stems))
+                self.result.highlight.update(stems)
+        return variants[0] if len(variants) == 1 else wq.Or(variants)
 
     def prefix(self, node: Prefix) -> wq.Query | None:
         start = fold(node.text)

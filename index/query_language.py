@@ -1,7 +1,9 @@
 """The query language: what a person types, read into a small tree — never an error.
 
-Words must all match; ``"..."`` is an exact phrase; ``OR`` (or ``|``) joins the words on
-either side (it binds tighter than the implicit AND: ``a b OR c`` is a AND (b OR c));
+Words must all match (a long plain query that few statements hold whole falls back to near
+matches, index.near_matches); ``"..."`` (or typographic quotes) is a phrase: its words in
+this order, in the forms typed or inflected; ``OR`` (or ``|``) joins the words on either
+side (it binds tighter than the implicit AND: ``a b OR c`` is a AND (b OR c));
 ``-word`` and ``NOT word`` exclude; ``( )`` group; ``word*`` is a prefix (3+ characters);
 ``word~`` / ``word~2`` allow typos; fields ``speaker:`` (``author:``), ``lang:``,
 ``platform:``, ``kind:``, ``id:``, ``date:``, ``from:``, ``to:``, and ``date:[a TO b]``.
@@ -34,6 +36,9 @@ _DATE_PART = re.compile(
     r"[a-zä]*\.?,?)$", re.IGNORECASE)
 _FUZZY = re.compile(r"^(.*\w)~([12]?)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Typographic double quotes („…“ “…” »…« «…») are quotation marks like '"': a quote copied
+# from an article works as a phrase.
+TYPOGRAPHIC_QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "»": '"', "«": '"', "‟": '"'})
 
 
 # -- the tree -------------------------------------------------------------
@@ -113,7 +118,7 @@ def clean_query(text: str, notices: list[str]) -> str:
     if any(unicodedata.category(char) == "Cf" for char in text):
         text = "".join(char for char in text if unicodedata.category(char) != "Cf")
         notices.append("Invisible formatting characters in the query were ignored.")
-    text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ").translate(TYPOGRAPHIC_QUOTES)
     if len(text) > MAX_QUERY_LENGTH:
         notices.append(f"The query is longer than {MAX_QUERY_LENGTH:,} characters;"
                        " only its beginning was used.")

@@ -16,7 +16,7 @@ from archive.records import Statement
 from index.analysis import WordsTokenizer, words_value
 
 # Bump when the schema or the analysis changes: an index of another format is rebuilt.
-INDEX_FORMAT = "verbatim-index-1"
+INDEX_FORMAT = "verbatim-index-2"
 
 
 def build_schema() -> fields.Schema:

@@ -22,7 +22,7 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
-from archive.records import KINDS
+from archive.records import KINDS, Statement
 from archive.store import StatementNotFoundError, Store
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.columns import count_facets, date_key, date_ranks, statement_id_column
@@ -30,13 +30,24 @@ from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
 from index.docsets import SegmentMatches
 from index.lexicon import word_frequency
+from index.near_matches import (
+    FALLBACK_BELOW,
+    PASSAGE_RERANK,
+    QuoteWords,
+    near_docs,
+    notice_for,
+    passage_factors,
+    quote_tokens,
+    read_quote_words,
+    words_query,
+)
 from index.query_builder import BuiltQuery, build_query
-from index.query_language import Filter, ParsedQuery, Word, parse_query
+from index.query_language import AllOf, Filter, ParsedQuery, Word, parse_query
 from index.ranking import RankingTimeoutError, UnrankableQueryError, rank
 from index.results import FACETS, SORTS, FacetValue, SearchHit, SearchPage, SearchParameterError
 from index.snippets import make_snippet
 from index.speakers import SpeakerDirectory, get_speaker_directory, name_words
-from index.spelling import correct_word
+from index.spelling import correct_word, crosses_language
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
@@ -284,15 +295,20 @@ def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: Built
         for word in name_words(person):
             extra[word] = 1_000_000  # a speaker's name is worth suggesting
     replacements: list[tuple[Word, str]] = []
+    unknown, known = [], []
     for node in built.words:
         tokens = words_of(node.text)
         if len(tokens) != 1 or node.end <= node.start:
             continue
         plain = fold(tokens[0])
-        if plain in extra or any(word_frequency(reader, term) > 0 for term in query_terms(tokens[0])):
-            continue
+        terms = query_terms(tokens[0])
+        if plain in extra or any(word_frequency(reader, term) > 0 for term in terms):
+            known.append(terms)
+        else:
+            unknown.append((node, plain))
+    for node, plain in unknown:
         corrected = correct_word(reader, plain, extra)
-        if corrected is None:
+        if corrected is None or (corrected not in extra and crosses_language(searcher, corrected, known)):
             continue
         if corrected in extra:
             person = next(p for p in speakers.people.values() if corrected in name_words(p))
@@ -318,6 +334,74 @@ def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, fi
     return speakers, built, _matching(searcher, built)
 
 
+def _finds_any(store: Store, searcher: Searcher, generation, query: str, filters: list[Filter]) -> bool:
+    """Whether a search for ``query`` would find anything (near matches included)."""
+    parsed = parse_query(query)
+    speakers, _built, matching = _match(store, searcher, generation, parsed, filters)
+    return (any(part.docnums for part in matching)
+            or _near_matches(store, searcher, generation, parsed, filters, speakers, 0) is not None)
+
+
+class NearMatches(NamedTuple):
+    """A long query's fallback: its ranking query, the documents that hold most of its
+    words per segment, and the words' index terms in query order."""
+
+    built: BuiltQuery
+    matching: list[SegmentHits]
+    words: QuoteWords
+
+
+def _near_matches(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
+                  speakers: SpeakerDirectory, with_all: int) -> NearMatches | None:
+    """The statements holding most of a long plain query's words when fewer than a page
+    hold all of them (index.near_matches), or None when the query does not qualify or
+    nothing comes close."""
+    if with_all >= FALLBACK_BELOW:
+        return None
+    qualified = quote_tokens(parsed, filters)
+    if qualified is None or (qualified[1] and with_all):
+        return None  # a quoted phrase falls back only when nothing holds it
+    reader = searcher.reader()
+    words = read_quote_words(searcher, *qualified)
+    stamp = (str(generation), reader.generation())
+    only_filters = ParsedQuery(parsed.text, AllOf([child for child in parsed.root.children
+                                                   if isinstance(child, Filter)]))
+    restriction = build_query(only_filters, reader, speakers, _years(searcher, stamp), filters)
+    matching = []
+    for leaf, offset in searcher.leaf_searchers():
+        matches = SegmentMatches(leaf)
+        allowed = None if restriction.query is None else matches.docs(restriction.query)
+        docnums, _need = near_docs(matches, words, allowed)
+        matching.append(SegmentHits(leaf, offset, matches, docnums))
+    if sum(len(part.docnums) for part in matching) <= with_all:
+        return None  # nothing comes close, or only the statements with every word
+    built = BuiltQuery(words_query(words), scored=True,
+                       highlight={term for terms in words.terms for term in terms},
+                       notices=[notice_for(words, with_all, [_surface_form(store, searcher, known, known)
+                                                             for _typed, known in words.corrections])]
+                       + restriction.notices)
+    return NearMatches(built, matching, words)
+
+
+def _ranked_near(store: Store, searcher: Searcher, near: NearMatches, sort: str, limit: int,
+                 time_left: float) -> tuple[list[tuple[int, float]], dict[str, Statement]]:
+    """The near matches in the chosen order, and the statements it read: by relevance, the
+    best PASSAGE_RERANK by BM25F are read from the archive and reordered with the bonus for
+    the quote's words standing in them as one passage."""
+    if sort != "relevance":
+        return _ranked(searcher, near.built, near.matching, sort, limit, time_left), {}
+    ranked = _ranked(searcher, near.built, near.matching, sort, max(limit, PASSAGE_RERANK), time_left)
+    head, tail = ranked[:PASSAGE_RERANK], ranked[PASSAGE_RERANK:]
+    ids = _statement_ids(searcher, [docnum for docnum, _score in head])
+    statements = store.get_statements(ids)
+    factors = passage_factors({docnum: statements[statement_id].text
+                               for (docnum, _score), statement_id in zip(head, ids, strict=True)
+                               if statement_id in statements}, near.words)
+    head = [(docnum, score * factors.get(docnum, 1.0)) for docnum, score in head]
+    head.sort(key=lambda item: (-item[1], item[0]))
+    return (head + tail)[:limit], statements
+
+
 def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: str, page: int,
          per_page: int, allow_retry_with_suggestion: bool = True) -> SearchPage:
     started = time.monotonic()
@@ -333,26 +417,42 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
     with directory.pooled_searcher(ix) as searcher:
         speakers, built, matching = _match(store, searcher, generation, parsed, filters)
         result.total = sum(len(part.docnums) for part in matching)
+        near = _near_matches(store, searcher, generation, parsed, filters, speakers, result.total)
+        if near is not None:
+            result.total = sum(len(part.docnums) for part in near.matching)
+            matching = near.matching
         result.facets = _facets(matching, speakers)
-        if result.total < SUGGEST_BELOW and built.words:
-            result.suggestion = _suggest(store, searcher, parsed, built, speakers)
-        if result.total == 0 and result.suggestion and allow_retry_with_suggestion:
-            retried = _run(result.suggestion, store, data_dir, filters, sort, page, per_page, False)
-            if retried.total:
-                retried.query = query
-                retried.suggestion = result.suggestion
-                retried.notices.insert(0, f"No statements match {query.strip()!r}; showing results"
-                                          f" for {result.suggestion!r}.")
-                return retried
+        # a long plain query had its unknown words corrected by the near matches already
+        if result.total < SUGGEST_BELOW and built.words and quote_tokens(parsed, filters) is None:
+            suggestion = _suggest(store, searcher, parsed, built, speakers)
+            if suggestion and result.total == 0 and allow_retry_with_suggestion:
+                retried = _run(suggestion, store, data_dir, filters, sort, page, per_page, False)
+                if retried.total:
+                    retried.query = query
+                    retried.suggestion = suggestion
+                    retried.notices.insert(0, f"No statements match {query.strip()!r}; showing"
+                                              f" results for {suggestion!r}.")
+                    return retried
+                suggestion = None  # never suggest what finds nothing
+            elif suggestion and not _finds_any(store, searcher, generation, suggestion, filters):
+                suggestion = None
+            result.suggestion = suggestion
         start = (page - 1) * per_page
         time_left = SEARCH_TIME_BUDGET - (time.monotonic() - started)
-        ranked = _ranked(searcher, built, matching, sort, start + per_page, time_left)[start:]
+        loaded: dict[str, Statement] = {}
+        if near is None:
+            ranked = _ranked(searcher, built, matching, sort, start + per_page, time_left)[start:]
+        else:
+            ranked, loaded = _ranked_near(store, searcher, near, sort, start + per_page, time_left)
+            ranked = ranked[start:]
+            built = near.built
         for notice in built.notices:
             if notice not in result.notices:
                 result.notices.append(notice)
         ranked_ids = list(zip(_statement_ids(searcher, [docnum for docnum, _score in ranked]),
                               [score for _docnum, score in ranked], strict=True))
-        statements = store.get_statements(statement_id for statement_id, _score in ranked_ids)
+        statements = {**loaded, **store.get_statements(statement_id for statement_id, _score in ranked_ids
+                                                       if statement_id not in loaded)}
         for statement_id, score in ranked_ids:
             statement = statements.get(statement_id)
             if statement is None or statement.is_withdrawn:
@@ -399,7 +499,12 @@ def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None 
         return []
     generation, ix = live
     with directory.pooled_searcher(ix) as searcher:
-        _speakers_found, built, matching = _match(store, searcher, generation, parsed, filters)
+        speakers, built, matching = _match(store, searcher, generation, parsed, filters)
         total = sum(len(part.docnums) for part in matching)
-        ranked = _ranked(searcher, built, matching, sort, max(total, 1))
+        near = _near_matches(store, searcher, generation, parsed, filters, speakers, total)
+        if near is not None:
+            total = sum(len(part.docnums) for part in near.matching)
+            ranked = _ranked_near(store, searcher, near, sort, max(total, 1), SEARCH_TIME_BUDGET)[0]
+        else:
+            ranked = _ranked(searcher, built, matching, sort, max(total, 1))
         return _statement_ids(searcher, [docnum for docnum, _score in ranked])

@@ -2,14 +2,21 @@
 
 Candidates come from the unstemmed word forms in the index (the ``words`` field holds
 every word's plain form beside its stem) and from speaker names, within one edit (two for
-long words), ranked by distance and then by how many statements use them.
+long words), ranked by distance and then by how many statements use them. A correction
+never changes the language of a query: a word used only in statements of one language does
+not replace a word in a query whose known words are used in another (``have`` in an English
+query does not become the German ``habe``).
 """
 
 from __future__ import annotations
 
-from whoosh.reading import IndexReader
+from collections import Counter
 
-from index.lexicon import word_frequency
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from index.docsets import term_docs
+from index.lexicon import segment_words, word_frequency
 
 MAX_CANDIDATES = 200
 
@@ -68,3 +75,36 @@ def correct_word(reader: IndexReader, word: str, extra: dict[str, int]) -> str |
         if best is not None:
             return best[2]
     return None
+
+
+def word_languages(searcher: Searcher, terms: list[str]) -> Counter:
+    """Per language, how many statements hold any of the terms (a word's forms)."""
+    found: Counter = Counter()
+    for leaf, _offset in searcher.leaf_searchers():
+        docs = frozenset().union(*(term_docs(leaf, "words", term) for term in terms))
+        if not docs:
+            continue
+        for code in segment_words(leaf.reader(), "lang"):
+            found[code] += len(docs & term_docs(leaf, "lang", code))
+    return +found
+
+
+def _languages(searcher: Searcher) -> set[str]:
+    return {code for leaf, _offset in searcher.leaf_searchers()
+            for code in segment_words(leaf.reader(), "lang")}
+
+
+def crosses_language(searcher: Searcher, corrected: str, known: list[list[str]]) -> bool:
+    """Whether ``corrected`` is used only in languages other than the query's: the
+    languages whose statements hold the query's known words (``known``: each word's
+    forms) most often."""
+    own = word_languages(searcher, [corrected])
+    if not own or own.keys() >= _languages(searcher):
+        return False  # unused, or used in every language of the archive
+    usage: Counter = Counter()
+    for terms in known:
+        usage.update(word_languages(searcher, terms))
+    if not usage:
+        return False
+    top = max(usage.values())
+    return not {code for code, count in usage.items() if count == top} & own.keys()

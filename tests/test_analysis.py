@@ -54,3 +54,11 @@ def test_document_terms_put_stems_beside_the_plain_form():
     assert terms == ["meine", "+mein", "freunde", "+freund"]
     # English text gets English stems only
     assert document_terms("running dogs", "en") == ["running", "+run", "dogs", "+dog"]
+
+
+def test_apostrophes_however_typed_split_words_alike():
+    from index.analysis import tokenize, words_of
+
+    assert words_of("donʼt") == words_of("don’t") == words_of("don't") == ["don", "t"]
+    assert document_terms("Trumpʼs", "en") == document_terms("Trump's", "en")
+    assert [start for _word, start, _end in tokenize("Iʼm here")] == [0, 2, 4]

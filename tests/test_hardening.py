@@ -17,7 +17,8 @@ STATEMENT = "EGYN-534B"
 @pytest.mark.parametrize("url", [
     "/search?q=Auszeit&_method=POST", "/?endpoint=1", "/search?endpoint=", "/search?q=x&endpoint=x",
     "/search.json?q=Auszeit&_method=POST", "/?_scheme=ftp&q=Auszeit", "/search?q=Auszeit&_anchor=zzz",
-    "/search?q=Auszeit&_external=1",
+    "/search?q=Auszeit&_external=1", "/check?quote=Wir+wissen+was&endpoint=1&_anchor=zzz&_method=POST",
+    "/check?quote=Wir+wissen&_external=1",
 ])
 def test_parameters_of_url_for_are_never_passed_on(client, url):
     response = client.get(url)

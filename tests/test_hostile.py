@@ -293,6 +293,8 @@ def test_no_debug_and_the_secret_key_comes_from_the_environment(tmp_path, monkey
 
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# POST routes that only read: a quote check sends its (long) quote as a body
+READING_POSTS = {"/api/check", "/check"}
 
 
 def test_no_route_accepts_a_write_method(hostile_app, hostile):
@@ -305,11 +307,15 @@ def test_no_route_accepts_a_write_method(hostile_app, hostile):
     rules = list(hostile_app.url_map.iter_rules())
     assert len(rules) >= 10
     for rule in rules:
-        assert not set(rule.methods) & set(WRITE_METHODS), f"{rule.rule} accepts {rule.methods}"
+        allowed = {"POST"} if rule.rule in READING_POSTS else set()
+        assert set(rule.methods) & set(WRITE_METHODS) <= allowed, f"{rule.rule} accepts {rule.methods}"
         path = rule.build(samples, append_unknown=False)[1] if rule.arguments else rule.rule
         for method in WRITE_METHODS:
             response = client.open(path, method=method, data={"text": "überschrieben"},
                                    headers={"X-CSRF-Token": "x"})
+            if method in allowed:  # the empty check form, or a 400 naming the missing quote
+                assert response.status_code in (200, 400), (method, path, response.status_code)
+                continue
             assert response.status_code == 405, (method, path, response.status_code)
             assert method not in response.headers.get("Allow", "")
     with open_store(hostile.data_dir) as store:

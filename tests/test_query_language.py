@@ -80,3 +80,11 @@ def test_worst_case_queries_return_quickly(indexed_seed, query):
     started = time.perf_counter()
     index.search(query, store=store, data_dir=data_dir)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("marks", ["„{}“", "“{}”", "»{}«", "«{}»", '"{}"'])
+def test_typographic_double_quotes_make_a_phrase(marks):
+    parsed = parse_query(marks.format("künstliche Intelligenz") + " OpenAI")
+    end = len(parsed.text)
+    assert parsed.root.children == [Phrase("künstliche Intelligenz"), Word("OpenAI", end - 6, end)]
+    assert not parsed.notices

@@ -68,9 +68,13 @@ def test_excluded_word_removes_statements(indexed, data_dir):
     assert find(indexed, data_dir, "Ausrichtung -Anthropic").total == 0
 
 
-def test_phrase_order_matters(indexed, data_dir):
-    assert find(indexed, data_dir, '"künstliche Intelligenz"').total == 2
+def test_phrase_order_matters_and_inflected_forms_match_below_the_exact_ones(indexed, data_dir):
+    page = find(indexed, data_dir, '"künstliche Intelligenz"')
+    # Brockman's post has "künstlichen Intelligenz": found, after the two with the form typed
+    assert set(ids(page)[:2]) == {"N92U-REDF", "EGYN-534B"} and ids(page)[2:] == ["M53G-3GCT"]
+    assert "<mark>künstlichen</mark> <mark>Intelligenz</mark>" in page.hits[2].snippet_html
     assert find(indexed, data_dir, '"Intelligenz künstliche"').total == 0
+    assert find(indexed, data_dir, '"künstlichen Intelligenz"').total == 3
 
 
 def test_or_widens_and_words_narrow(indexed, data_dir):

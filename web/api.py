@@ -1,4 +1,5 @@
-"""The JSON API under ``/api/``: search, statements, citations, speakers, the OpenAPI file.
+"""The JSON API under ``/api/``: search, quote check, statements, citations, speakers, the
+OpenAPI file.
 
 Every error answers with the shape in web/errors.py; every payload comes from
 web/payloads.py, so the HTML pages' ``.json`` twins answer the same.
@@ -16,10 +17,12 @@ from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
 from archive.cite import CITATION_STYLES, format_citation
 from archive.export import iter_statements_csv, iter_statements_jsonl
 from archive.store import PersonNotFoundError
+from web.check_request import read_check_body, run_check
 from web.errors import ApiError
 from web.hosts import absolute_url
 from web.lookup import find_statement, gone
 from web.payloads import (
+    build_check_payload,
     build_search_payload,
     build_speaker_payload,
     build_statement_payload,
@@ -37,6 +40,21 @@ STATEMENT_MAX_AGE = 300
 def search():
     page, statements = run_search(request.args)
     return jsonify(build_search_payload(page, statements))
+
+
+def answer_check(params) -> Response:
+    return jsonify(build_check_payload(run_check(params)))
+
+
+@bp.get("/check")
+def check():
+    return answer_check(request.args)
+
+
+@bp.post("/check")
+def check_posted():
+    body = request.get_json(silent=True) if request.is_json else None
+    return answer_check(read_check_body(body))
 
 
 def stream_search(lines, mimetype: str, extension: str) -> Response:

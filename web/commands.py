@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from archive.backup import BackupError, back_up_archive
@@ -20,7 +20,10 @@ from archive.integrity import verify_archive
 from archive.lifecycle import init_archive, open_store
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
-from index import IndexLockTimeoutError, attach_index, find_index_drift, rebuild
+from index import IndexLockTimeoutError, SearchParameterError, attach_index, find_index_drift, rebuild
+from index.quote_check import check_quote, format_check_report
+from web.hosts import LOCAL_BASE_URL
+from web.payloads import permalink
 from web.resources import get_data_dir
 
 
@@ -64,6 +67,31 @@ def show_command(reference: str) -> None:
         except (StatementNotFoundError, RevisionNotFoundError):
             raise click.ClickException(f"no statement {ref}") from None
         click.echo(format_statement_summary(statement, store))
+
+
+@click.command("check")
+@with_appcontext
+@click.argument("quote")
+@click.option("--speaker", default="", help="Person ID, handle or name, as in a search.")
+@click.option("--from", "date_from", default="", help="Statements on or after this date.")
+@click.option("--to", "date_to", default="", help="Statements on or before this date.")
+def check_command(quote: str, speaker: str, date_from: str, date_to: str) -> None:
+    """Check QUOTE against the archive: the verdict, the reference, every difference and the
+    citation. Exit 0 when the words are verbatim, 1 otherwise, 2 for bad input."""
+    names = {"quote": "QUOTE", "speaker": "--speaker", "date_from": "--from", "date_to": "--to"}
+    # permalinks are built on the configured base URL, as a request would build them
+    with open_store(get_data_dir()) as store, \
+            current_app.test_request_context(base_url=current_app.config["BASE_URL"] or LOCAL_BASE_URL):
+        try:
+            result = check_quote(quote, store=store, data_dir=get_data_dir(), permalink=permalink,
+                                 speaker=speaker or None, date_from=date_from or None,
+                                 date_to=date_to or None)
+        except SearchParameterError as error:  # the quote or a filter
+            raise click.UsageError(f"{names.get(error.parameter, error.parameter)}:"
+                                   f" {error.message}") from None
+    click.echo(format_check_report(result))
+    if result.verdict != "verbatim":
+        sys.exit(1)
 
 
 @click.command("verify")
@@ -183,6 +211,6 @@ def backup_command(destination: Path) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_command, show_command, verify_command, import_command, export_command,
+    for command in (init_command, show_command, check_command, verify_command, import_command, export_command,
                     reindex_command, backup_command):
         app.cli.add_command(command)

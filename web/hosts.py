@@ -18,6 +18,8 @@ from web.errors import ApiError
 
 # Served when no ALLOWED_HOSTS are configured: this machine's loopback names, any port.
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# Where the command line's permalinks point when no BASE_URL is configured: `flask run`'s address.
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$")
 
 

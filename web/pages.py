@@ -1,4 +1,4 @@
-"""HTML pages: search, statement permalinks, speakers, help.
+"""HTML pages: search, quote check, statement permalinks, speakers, help.
 
 Each page has a JSON twin at the same URL with ``.json`` appended (or an
 ``Accept: application/json`` header), answering exactly what the API does.
@@ -15,8 +15,11 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from archive.cite import CITATION_STYLES
 from archive.records import sentence_spans
 from archive.store import PersonNotFoundError
+from index.alignment import tokenize_quote
+from index.quote_check import MAX_QUOTE_LENGTH, VERDICT_WORDS, QuoteMatch
 from index.results import FACETS, SORTS
 from web import api
+from web.check_request import run_check
 from web.errors import ApiError, wants_json
 from web.lookup import find_statement, gone
 from web.resources import get_store
@@ -30,6 +33,10 @@ STYLE_LABELS = {
     "ris": "RIS", "plain": "Plain",
 }
 LANGUAGE_NAMES = {"de": "German", "en": "English"}
+# A search of this many words or more looks like a pasted sentence: the page offers a check.
+QUOTE_MIN_WORDS = 5
+# Every parameter the check reads; its links carry these and no others (see read_link_params).
+CHECK_PARAMETERS = ("quote", "speaker", "from", "to")
 
 
 def search_url(args: Mapping[str, str], **changes) -> str:
@@ -59,9 +66,11 @@ def search():
         return render_template("search.html", page=None, statements={}, args=args,
                                error=error, json_url=None), error.status
     active = [(name, args[name]) for name in FILTERS if args.get(name)]
+    query = args.get("q", "")
+    offer_check = len(tokenize_quote(query).words) >= QUOTE_MIN_WORDS and len(query) <= MAX_QUOTE_LENGTH
     return render_template(
         "search.html", page=page, statements=statements, args=args, facets=FACETS,
-        sorts=SORTS, active=active, search_url=search_url,
+        sorts=SORTS, active=active, search_url=search_url, offer_check=offer_check,
         json_url=url_for("pages.search_json", **args),
     )
 
@@ -69,6 +78,52 @@ def search():
 @bp.get("/search.json")
 def search_json():
     return api.search()
+
+
+def passage_pieces(match: QuoteMatch) -> list[tuple[str, str, str]]:
+    """The passage as (kind, stored words, quote words) pieces in the order of the text:
+    ``same`` stretches between the differences; a loose match is shown as it is stored."""
+    text = match.statement.text
+    if match.verdict == "loose":
+        return [("same", match.passage, "")]
+    pieces, position = [], match.start
+    for item in match.differences:
+        if item.start > position:
+            pieces.append(("same", text[position:item.start], ""))
+        pieces.append((item.kind, item.stored, item.quote))
+        position = max(position, item.end)
+    if position < match.end:
+        pieces.append(("same", text[position:match.end], ""))
+    return pieces
+
+
+@bp.route("/check", methods=["GET", "POST"])
+def check():
+    # The form posts (a pasted paragraph can be longer than a server takes in a URL); app.js
+    # turns a short quote into a GET, whose URL can be shared. A POST only reads.
+    params = request.form if request.method == "POST" else request.args
+    if wants_json():
+        return api.answer_check(params)
+    filters_given = any(params.get(name) for name in ("speaker", "from", "to"))
+    context = {"args": params, "check": None, "error": None, "filters_given": filters_given,
+               "max_length": MAX_QUOTE_LENGTH, "verdict_words": VERDICT_WORDS,
+               "passage_pieces": passage_pieces, "json_url": None}
+    if "quote" not in params:
+        return render_template("check.html", **context)
+    try:
+        context["check"] = run_check(params)
+    except ApiError as error:
+        context["error"] = error
+        return render_template("check.html", **context), error.status
+    if request.method == "GET":
+        context["json_url"] = url_for("pages.check_json", **{name: params[name] for name in CHECK_PARAMETERS
+                                                             if params.get(name)})
+    return render_template("check.html", **context)
+
+
+@bp.get("/check.json")
+def check_json():
+    return api.check()
 
 
 def split_for_display(paragraph: str) -> list[tuple[str, str]]:

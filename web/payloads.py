@@ -1,4 +1,4 @@
-"""The JSON shapes of the API, defined once: a search page, a statement, a speaker.
+"""The JSON shapes of the API, defined once: a search page, a statement, a speaker, a quote check.
 
 HTML pages render from the same objects, and their ``.json`` twins answer
 with exactly these payloads, so the two can be compared key by key.
@@ -10,6 +10,7 @@ from flask import url_for
 
 from archive.records import Person, Statement
 from archive.store import Store
+from index.quote_check import Coverage, QuoteCheck, QuoteMatch
 from index.results import FACETS, SearchPage
 from web.hosts import absolute_url
 
@@ -24,11 +25,10 @@ def speaker_brief(person: Person) -> dict:
             "unnamed": person.unnamed}
 
 
-def build_result_item(statement: Statement, snippet_html: str) -> dict:
+def statement_facts(statement: Statement) -> dict:
+    """Who, when, what language and kind, where: the fields every list of statements shows."""
     content = statement.content
     return {
-        "statement_id": statement.statement_id,
-        "url": permalink(statement.statement_id),
         "speaker": speaker_brief(statement.speaker),
         "posted_at": content.posted_at.value or None,
         "date_precision": content.posted_at.precision,
@@ -37,6 +37,15 @@ def build_result_item(statement: Statement, snippet_html: str) -> dict:
         "kind": content.kind,
         "platform": content.platform or None,
         "platform_id": content.platform_id or None,
+    }
+
+
+def build_result_item(statement: Statement, snippet_html: str) -> dict:
+    content = statement.content
+    return {
+        "statement_id": statement.statement_id,
+        "url": permalink(statement.statement_id),
+        **statement_facts(statement),
         "original_url": content.url or None,
         "text": statement.text,
         "snippet_html": snippet_html,
@@ -91,3 +100,47 @@ def build_speaker_payload(person: Person, statement_count: int | None = None,
     if statements is not None:
         payload["statements"] = [build_result_item(s, "") | {"status": s.status} for s in statements]
     return payload
+
+
+def _dated(statement: Statement | None) -> dict | None:
+    if statement is None:
+        return None
+    posted_at = statement.content.posted_at
+    return {"statement_id": statement.statement_id, "posted_at": posted_at.value or None,
+            "date_precision": posted_at.precision, "date_display": posted_at.describe()}
+
+
+def build_coverage_payload(coverage: Coverage) -> dict:
+    return {"speaker": coverage.speaker,
+            "people": [speaker_brief(person) for person in coverage.people],
+            "statements": coverage.statements, "first": _dated(coverage.first),
+            "last": _dated(coverage.last), "summary": coverage.summary}
+
+
+def build_match_payload(match: QuoteMatch) -> dict:
+    statement = match.statement
+    return {
+        "statement_id": statement.statement_id,
+        "reference": str(match.reference),
+        "url": permalink(statement.statement_id, match.reference.locator),
+        **statement_facts(statement),
+        "verdict": match.verdict,
+        "similarity": match.similarity,
+        "passage": match.passage,
+        "passage_start": match.start,
+        "passage_end": match.end,
+        "differences": [{"kind": item.kind, "quote": item.quote, "stored": item.stored,
+                         "start": item.start, "end": item.end} for item in match.differences],
+        "translation_note": match.translation_note,
+        "citation": match.citation,
+    }
+
+
+def build_check_payload(check: QuoteCheck) -> dict:
+    return {
+        "quote": check.quote,
+        "verdict": check.verdict,
+        "matches": [build_match_payload(match) for match in check.matches],
+        "coverage": build_coverage_payload(check.coverage) if check.coverage else None,
+        "notices": list(check.notices),
+    }

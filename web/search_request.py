@@ -69,7 +69,7 @@ def iter_search_statements(args: Mapping[str, str]) -> Iterator[Statement]:
         statement_ids = index.search_ids(params.pop("query"), store=get_store(),
                                          data_dir=get_data_dir(), **params)
     except SearchParameterError as error:
-        raise _parameter_error(error) from None
+        raise parameter_error(error) from None
     for statement_id in statement_ids:
         try:
             # get_store() each time: a streamed response outlives the request's first store
@@ -80,7 +80,7 @@ def iter_search_statements(args: Mapping[str, str]) -> Iterator[Statement]:
             yield statement
 
 
-def _parameter_error(error: SearchParameterError) -> ApiError:
+def parameter_error(error: SearchParameterError) -> ApiError:
     name = {"date_from": "from", "date_to": "to"}.get(error.parameter, error.parameter)
     return ApiError(400, f"Parameter '{name}': {error.message}")
 
@@ -92,7 +92,7 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
     try:
         page = index.search(store=store, data_dir=get_data_dir(), **params)
     except SearchParameterError as error:
-        raise _parameter_error(error) from None
+        raise parameter_error(error) from None
     statements = {}
     for hit in page.hits:
         statement = hit.statement  # read from the archive by this search already

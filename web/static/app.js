@@ -35,6 +35,17 @@
     }
   });
 
+  // The quote check form posts; a short quote goes as a GET instead, so that the page's
+  // address can be shared (a long one would not fit in a URL).
+  var SHAREABLE_URL_LENGTH = 3000;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form.check")) {
+      var query = new URLSearchParams(new FormData(form)).toString();
+      form.method = query.length <= SHAREABLE_URL_LENGTH ? "get" : "post";
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var article = document.querySelector("[data-locator]");
     if (article) {
