@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import shutil
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,6 +124,47 @@ def measure(archive: Path, project: Path, work: Path) -> dict:
             "summary": finished.stdout.strip().splitlines()[-1]}
 
 
+def parse_only(reader: str, tweets_js: Path) -> dict:
+    """Read every element of ``tweets_js`` with one streaming reader, in this process: the
+    elements read, seconds, peak RSS (MB). ``stream``: Verbatim's own (x_stream); ``ijson``:
+    ijson's C backend over the same bytes after the assignment."""
+    started = time.perf_counter()
+    count = 0
+    if reader == "ijson":
+        import ijson
+
+        with open(tweets_js, "rb") as handle:
+            while handle.read(1) != b"=":
+                pass
+            for _element in ijson.items(handle, "item", use_float=True):
+                count += 1
+    else:
+        from archive.importers.x_stream import PartReader
+
+        with PartReader(lambda: open(tweets_js, "rb"), tweets_js.name) as part:
+            for _position, _element in part:
+                count += 1
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"reader": reader, "elements": count, "seconds": round(time.perf_counter() - started, 1),
+            "peak_rss_mb": round(peak / MB)}
+
+
+def compare_readers(tweets_js: Path) -> list[dict]:
+    """Each streaming reader in a fresh process, so that peak memory is its own."""
+    results = []
+    readers = ["stream"]
+    try:
+        import ijson  # noqa: F401 - only measured, not a dependency of the importer
+        readers.append("ijson")
+    except ImportError:
+        print("ijson is not installed: only Verbatim's reader is timed", file=sys.stderr)
+    for reader in readers:
+        finished = run_measured([PYTHON, "-m", "bench.x_archive", "--parse-only", reader,
+                                 str(tweets_js)], environment())
+        results.append(json.loads(finished.stdout))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.x_archive", description=__doc__)
     parser.add_argument("--size", type=int, default=100_000, help="posts in tweets.js (default 100,000)")
@@ -129,7 +172,13 @@ def main() -> None:
                         help="the checkout whose importer runs (default: this one)")
     parser.add_argument("--out", type=Path, default=OUT, help="work directory (default bench/out/x-archive)")
     parser.add_argument("--keep", action="store_true", help="keep the generated archive and data directory")
+    parser.add_argument("--compare-readers", action="store_true",
+                        help="also time reading tweets.js with Verbatim's reader and with ijson")
+    parser.add_argument("--parse-only", nargs=2, metavar=("READER", "TWEETS_JS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.parse_only:
+        print(json.dumps(parse_only(args.parse_only[0], Path(args.parse_only[1]))))
+        return
     work = args.out
     archive = work / "archive"
     if not (archive / "data" / "tweets.js").is_file() or not args.keep:
@@ -139,6 +188,8 @@ def main() -> None:
     print(f"archive: {args.size:,} posts, tweets.js {tweets_mb:.0f} MB", file=sys.stderr)
     figures = {"posts": args.size, "tweets_js_mb": round(tweets_mb), "project": str(args.project.resolve()),
                **measure(archive, args.project.resolve(), work)}
+    if args.compare_readers:
+        figures["readers"] = compare_readers(archive / "data" / "tweets.js")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(figures, indent=1))

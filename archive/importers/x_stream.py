@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from typing import BinaryIO
 
+from archive.importers.files import describe_read_error
 from archive.importers.records import ImportFileError
 
 CHUNK_CHARS = 1 << 20
@@ -71,8 +72,7 @@ class PartReader:
         try:
             data = self._handle.read(CHUNK_CHARS)
         except _READ_ERRORS as error:
-            raise ImportFileError(f"{self.label}: cannot read ({error}); the file (or the zip or"
-                                  " gzip around it) is damaged or cut short") from None
+            raise ImportFileError(describe_read_error(self.label, error)) from None
         self.bytes_read += len(data)
         try:
             text = self._decoder.decode(data, final=not data)
