@@ -27,8 +27,10 @@ _X_DATE = "%a %b %d %H:%M:%S +0000 %Y"
 _SIZES = {name: {"w": "1200", "h": "900", "resize": "fit"} for name in ("medium", "small", "large")}
 
 
-def _tweet(number: int, text: str, posted: datetime, lang: str, rng: random.Random) -> dict:
-    """One element of ``tweets.js`` with the fields a real export carries."""
+def _tweet(number: int, text: str, posted: datetime, lang: str, rng: random.Random,
+           cut: dict | None = None) -> dict:
+    """One element of ``tweets.js`` with the fields a real export carries; ``cut``, the link
+    entity of a long post cut by the export (its text already ends in it)."""
     tweet_id = str(FIRST_ID + number)
     link = f"https://t.co/{rng.randrange(36 ** 10):010x}"
     urls = [{"url": link, "expanded_url": f"https://example.org/{number}", "display_url":
@@ -39,10 +41,12 @@ def _tweet(number: int, text: str, posted: datetime, lang: str, rng: random.Rand
               "id": tweet_id, "media_url_https": "https://pbs.twimg.com/media/bench.jpg",
               "sizes": _SIZES, "type": "photo", "display_url": "pic.twitter.com/bench"}
              ] if number % 2 == 0 else []
-    if urls:
+    if urls and not cut:
         text = f"{text} {link}"
-    if media:
+    if media and not cut:
         text = f"{text} {media[0]['url']}"
+    if cut:
+        urls.append(cut)
     return {"tweet": {
         "edit_info": {"initial": {"editTweetIds": [tweet_id],
                                   "editableUntil": posted.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
@@ -94,8 +98,7 @@ def write_archive(size: int, folder: Path, seed: int = SEED) -> Path:
                     "createdAt": posted.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                     "core": {"styletags": [], "urls": [], "text": whole, "mentions": [],
                              "cashtags": [], "hashtags": []}}})
-                element = _tweet(number, text, posted, record.lang, rng)
-                element["tweet"]["entities"]["urls"].append(link)
+                element = _tweet(number, text, posted, record.lang, rng, cut=link)
             else:
                 element = _tweet(number, text, posted, record.lang, rng)
             previous = record.text

@@ -194,3 +194,40 @@ def test_a_deletion_record_is_validated():
     month = {"at": "2023-02", "precision": "month", "by": "unknown"}
     content = StatementContent.from_dict(base | {"deleted_on_platform": month})
     assert content.deleted_on_platform == PlatformDeletion("2023-02", "month", "unknown")
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_with_the_new_fields(runner, data_dir, tmp_path):
+    import json
+    import urllib.request
+
+    from index.directory import FORMAT_FILE
+    from tests.conftest import running_server
+
+    run_import(runner, write_folder(tmp_path / "x", mixed_export()))
+    generations = [path for path in (data_dir / "index").iterdir() if path.is_dir()]
+    for generation in generations:
+        (generation / FORMAT_FILE).write_text("verbatim-index-1\n", encoding="utf-8")
+    with running_server(data_dir, workers=1, threads=1) as base_url, \
+            urllib.request.urlopen(base_url + "/api/search?q=is:deleted") as response:
+        body = json.load(response)
+    assert {hit["platform_id"] for hit in body["results"]} == {"102", "103"}
+    assert body["facets"]["deleted"][0]["count"] == 2
+    rebuilt = [path for path in (data_dir / "index").iterdir() if path.is_dir()]
+    assert rebuilt and not set(rebuilt) & set(generations)
+
+
+def test_the_csv_download_carries_both_marks(runner, client, tmp_path):
+    import csv
+    import io
+
+    from tests.x_archive_builder import long_post
+
+    files = mixed_export()
+    files["tweets.js"] = export_files(tweets=[long_post("701", "transformers " * 30, WHEN)])["tweets.js"]
+    run_import(runner, write_folder(tmp_path / "x", files))
+    download = client.get("/api/search.csv?q=transformers").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(download)))
+    marks = {row["platform_id"]: (row["text_truncated"], row["deleted_on_platform_at"]) for row in rows}
+    assert marks["701"] == ("true", "")
+    assert marks["102"] == ("", "2023-02-18T19:45:15+00:00")
+    assert marks["104"] == ("", "")

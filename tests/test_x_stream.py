@@ -149,3 +149,24 @@ def test_a_part_that_holds_other_data_is_refused(tmp_path):
     (folder / "data" / "deleted-tweets.js").write_text(part_text("like", []), encoding="utf-8")
     with pytest.raises(ImportFileError, match="deleted-tweets.js: holds window.YTD.like, not deleted_tweets"):
         parse_x_archive(folder, ImportOptions())
+
+
+def test_a_damaged_zip_member_is_refused_naming_it(runner, data_dir, tmp_path):
+    import zipfile
+
+    _, text = big_export(tmp_path)
+    bundle = tmp_path / "twitter.zip"
+    with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data/tweets.js", text)
+    data = bytearray(bundle.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(64)  # zeros in the middle of the compressed stream
+    bundle.write_bytes(bytes(data))
+    # zlib or the JSON after it notices first; either way the member is named
+    refused(runner, data_dir, bundle, "data/tweets.js")
+
+
+def test_a_file_ending_inside_a_utf8_character(runner, data_dir, tmp_path):
+    path = tmp_path / "tweets.js"
+    path.write_bytes("window.YTD.tweets.part0 = [\n\"é".encode()[:-1])
+    refused(runner, data_dir, path, "tweets.js: not UTF-8 (byte 0xc3 on line 2)")

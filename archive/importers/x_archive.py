@@ -88,9 +88,17 @@ class _Version:
     raw: str
 
 
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError)
+
+
 @contextmanager
 def _zip_member(path: Path, name: str) -> Iterator[BinaryIO]:
-    with zipfile.ZipFile(path) as archive, archive.open(name) as member:
+    try:
+        archive = zipfile.ZipFile(path)
+        member = archive.open(name)
+    except _ZIP_ERRORS as error:  # encrypted, an unknown compression, damaged
+        raise ImportFileError(f"{path.name}: cannot read {name} in the zip ({error})") from None
+    with archive, member:
         yield member
 
 
@@ -151,7 +159,7 @@ class _Bundle:
                         raise ImportFileError(f"{info.filename}: larger than"
                                               f" {MAX_DOCUMENT_BYTES // 2**20} MiB")
                     self.account[name] = decode_document(archive.read(info), info.filename)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:
+        except _ZIP_ERRORS as error:
             raise ImportFileError(f"{path.name}: cannot read the zip ({error})") from None
 
     def parts_of(self, *kinds: str) -> list[_Part]:

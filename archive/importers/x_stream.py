@@ -77,9 +77,11 @@ class PartReader:
         try:
             text = self._decoder.decode(data, final=not data)
         except UnicodeDecodeError as error:
-            line = self._line(len(self._buffer)) + data.count(b"\n", 0, error.start)
-            raise ImportFileError(f"{self.label}: not UTF-8 (byte 0x{data[error.start]:02x} on line"
-                                  f" {line}); save it as UTF-8") from None
+            # error.object: the bytes held back from the last chunk (an unfinished character)
+            # followed by this chunk's
+            line = self._line(len(self._buffer)) + error.object.count(b"\n", 0, error.start)
+            raise ImportFileError(f"{self.label}: not UTF-8 (byte 0x{error.object[error.start]:02x}"
+                                  f" on line {line}); save it as UTF-8") from None
         if not self._buffer and not self._lines_before and text.startswith("\ufeff"):
             text = text[1:]
         self._buffer += text
