@@ -170,24 +170,30 @@ def _medium(statement: Statement) -> str:
     return label
 
 
-def describe_deletion(statement: Statement) -> str:
+def describe_deletion(statement: Statement, dates: Callable[[tuple[int, ...]], str] | None = None) -> str:
     """``deleted on X on 18 February 2023`` (to the day, or less as the record knows it) for
-    a statement the platform no longer shows; '' for any other."""
+    a statement the platform no longer shows, the date as ``dates`` writes date parts (a
+    style's own form); '' for any other statement."""
     deletion = statement.content.deleted_on_platform
     if deletion is None:
         return ""
     where = f"deleted on {_platform_name(statement) or 'the platform'}"
     when = deletion.when
+    if when.precision == "unknown":
+        return where
+    if dates is not None:
+        return f"{where} on {dates(_date_parts(when))}"
     if when.precision in ("minute", "second"):
         when = PostedAt(when.value[:10], "day")
-    return f"{where} on {when.describe()}" if when.precision != "unknown" else where
+    return f"{where} on {when.describe()}"
 
 
-def record_marks(statement: Statement) -> list[str]:
+def record_marks(statement: Statement, dates: Callable[[tuple[int, ...]], str] | None = None) -> list[str]:
     """What a reader must know of the record beside its words: cut by the platform's export,
-    deleted on the platform. Every citation style and page shows these."""
+    deleted on the platform (its date as ``dates`` writes it). Every citation style and page
+    shows these."""
     marks = [TRUNCATED_NOTE] if statement.content.text_truncated else []
-    deletion = describe_deletion(statement)
+    deletion = describe_deletion(statement, dates)
     return marks + ([deletion] if deletion else [])
 
 
@@ -387,7 +393,7 @@ def format_mla(statement: Statement, *, permalink: str, accessed: date,
         first_container.append(when)
     pieces.append(" " + _end_with(", ".join(first_container), "."))
     supplements = [_capitalise(_reported_in(statement)), _capitalise(_translated_from(statement)),
-                   *map(_capitalise, record_marks(statement))]
+                   *map(_capitalise, record_marks(statement, _mla_date))]
     for supplement in supplements:
         if supplement:
             pieces.append(" " + _end_with(supplement, "."))
@@ -428,7 +434,7 @@ def _chicago_elements(
     title = _title_characters(statement.text)
     facts = [_chicago_medium(statement), _chicago_date(_date_parts(content.posted_at))]
     facts += [extra for extra in (_reported_in(statement), _translated_from(statement),
-                                  *record_marks(statement)) if extra]
+                                  *record_marks(statement, _chicago_date)) if extra]
     archive = [ARCHIVE_NAME, _citation_id(statement, locator)]
     pinpoint = _pinpoint(locator, "par.")
     if pinpoint:

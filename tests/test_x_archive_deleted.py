@@ -81,8 +81,10 @@ def test_deletion_on_page_api_search_and_citations(runner, client, data_dir, tmp
     assert record["status"] == "active"
     for style, expected in (("plain", "deleted on X on 18 February 2023"),
                             ("apa", "deleted on X on 18 February 2023"),
-                            ("mla", "Deleted on X on 18 February 2023."),
-                            ("chicago-note", "deleted on X on 18 February 2023"),
+                            ("mla", "Deleted on X on 18 Feb. 2023."),
+                            ("chicago-note", "deleted on X on February 18, 2023,"),
+                            ("chicago-bib", "Deleted on X on February 18, 2023."),
+                            ("bibtex", "Deleted on X on 18 February 2023."),
                             ("ris", "N1  - Deleted on X on 18 February 2023.")):
         citation = client.get(f"/api/statements/{sid}/citation?style={style}").get_json()["citation"]
         assert expected in citation, (style, citation)
