@@ -50,6 +50,7 @@ KIND_LABELS = {
 # Kinds that exist only as platform posts; other kinds published on a platform are
 # "letter posted on X".
 POST_KINDS = ("post", "reply", "repost")
+TRUNCATED_NOTE = "text cut by the platform's export"
 CSL_TYPES = {
     "post": "post", "reply": "post", "repost": "post", "remark": "speech",
     "interview": "interview", "speech": "speech", "article": "article", "other": "document",
@@ -168,6 +169,33 @@ def _medium(statement: Statement) -> str:
     if content.venue:
         label += f", {content.venue}"
     return label
+
+
+def describe_deletion(statement: Statement, dates: Callable[[tuple[int, ...]], str] | None = None) -> str:
+    """``deleted on X on 18 February 2023`` (to the day, or less as the record knows it) for
+    a statement the platform no longer shows, the date as ``dates`` writes date parts (a
+    style's own form); '' for any other statement."""
+    deletion = statement.content.deleted_on_platform
+    if deletion is None:
+        return ""
+    where = f"deleted on {_platform_name(statement) or 'the platform'}"
+    when = deletion.when
+    if when.precision == "unknown":
+        return where
+    if dates is not None:
+        return f"{where} on {dates(_date_parts(when))}"
+    if when.precision in ("minute", "second"):
+        when = PostedAt(when.value[:10], "day")
+    return f"{where} on {when.describe()}"
+
+
+def record_marks(statement: Statement, dates: Callable[[tuple[int, ...]], str] | None = None) -> list[str]:
+    """What a reader must know of the record beside its words: cut by the platform's export,
+    deleted on the platform (its date as ``dates`` writes it). Every citation style and page
+    shows these."""
+    marks = [TRUNCATED_NOTE] if statement.content.text_truncated else []
+    deletion = describe_deletion(statement, dates)
+    return marks + ([deletion] if deletion else [])
 
 
 def _reported_in(statement: Statement) -> str:
@@ -329,7 +357,7 @@ def format_apa(statement: Statement, *, permalink: str, accessed: date,
         description = _capitalise(KIND_LABELS[content.kind])
         if content.venue:
             description += f", {_isolate(content.venue)}"
-    extras = [_reported_in(statement), _translated_from(statement)]
+    extras = [_reported_in(statement), _translated_from(statement), *record_marks(statement)]
     description = ", ".join([description] + [extra for extra in extras if extra])
     when = f"({_apa_date(_date_parts(content.posted_at))})."
     handle = _isolate(_speaker_handle(statement))
@@ -396,7 +424,8 @@ def format_mla(statement: Statement, *, permalink: str, accessed: date,
     if when:
         first_container.append(when)
     pieces.append(" " + _end_with(", ".join(first_container), "."))
-    supplements = [_capitalise(_reported_in(statement)), _capitalise(_translated_from(statement))]
+    supplements = [_capitalise(_reported_in(statement)), _capitalise(_translated_from(statement)),
+                   *map(_capitalise, record_marks(statement, _mla_date))]
     for supplement in supplements:
         if supplement:
             pieces.append(" " + _end_with(supplement, "."))
@@ -436,7 +465,8 @@ def _chicago_elements(
     content = statement.content
     title = _isolate(_title_characters(statement.text))
     facts = [_isolate(_chicago_medium(statement)), _chicago_date(_date_parts(content.posted_at))]
-    facts += [extra for extra in (_reported_in(statement), _translated_from(statement)) if extra]
+    facts += [extra for extra in (_reported_in(statement), _translated_from(statement),
+                                  *record_marks(statement, _chicago_date)) if extra]
     archive = [ARCHIVE_NAME, _citation_id(statement, locator)]
     pinpoint = _pinpoint(locator, "par.")
     if pinpoint:
@@ -532,7 +562,8 @@ def protect_bibtex_title(text: str) -> str:
 
 def _notes(statement: Statement, source: Source | None) -> list[str]:
     """The sentences machine formats carry in a note field: translation, report, source."""
-    notes = [_capitalise(_translated_from(statement)), _capitalise(_reported_in(statement))]
+    notes = [_capitalise(_translated_from(statement)), _capitalise(_reported_in(statement)),
+             *map(_capitalise, record_marks(statement))]
     if source is not None:
         notes.append(f"Wording from: {_one_line(source.title)}")
     return [note for note in notes if note]
@@ -681,7 +712,7 @@ def format_plain(statement: Statement, *, permalink: str, accessed: date,
     if handle:
         speaker += f" ({handle})"
     facts = [speaker, _isolate(_medium(statement)), statement.content.posted_at.describe(),
-             _reported_in(statement), _translated_from(statement),
+             _reported_in(statement), _translated_from(statement), *record_marks(statement),
              _pinpoint(locator, "paragraph")]
     return (f"“{quote}” — {', '.join(fact for fact in facts if fact)}. "
             f"{_reference(statement, locator)} {permalink}")

@@ -29,6 +29,7 @@ CSV_COLUMNS = (
     "statement_id", "revision", "status", "speaker", "person_id", "handles", "kind", "posted_at",
     "date_precision", "timezone", "lang", "original_lang", "platform", "platform_id", "url",
     "venue", "in_reply_to", "in_reply_to_external", "reported_by", "text", "text_sha256",
+    "text_truncated", "deleted_on_platform_at",
 )
 
 
@@ -109,6 +110,8 @@ def statement_row(statement: Statement) -> list[str]:
         content.posted_at.timezone, content.lang, content.original_lang, content.platform,
         content.platform_id, content.url, content.venue, content.in_reply_to,
         content.in_reply_to_external, content.reported_by, content.text, statement.revision.text_sha256,
+        "true" if content.text_truncated else "",
+        content.deleted_on_platform.at or "unknown" if content.deleted_on_platform else "",
     ]
     return [neutralise_cell(value) for value in values]
 

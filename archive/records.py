@@ -18,6 +18,7 @@ from archive.dates import PostedAt
 KINDS = ("post", "reply", "repost", "letter", "remark", "interview", "speech", "article", "other")
 STATUSES = ("active", "withdrawn")
 SOURCE_ROLES = ("wording", "date", "attribution", "context")
+DELETED_BY = ("account", "unknown")
 MAX_TEXT_LENGTH = 200_000
 
 _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -194,6 +195,43 @@ class SourceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformDeletion:
+    """That the platform no longer shows a statement: when it was deleted there (ISO 8601 cut
+    to ``precision``, as ``PostedAt``) and by whom as far as known (``account``: the
+    account's own export lists it as deleted; ``unknown``)."""
+
+    at: str = ""
+    precision: str = "unknown"
+    by: str = "unknown"
+
+    @property
+    def when(self) -> PostedAt:
+        return PostedAt(self.at, self.precision)
+
+    def validate(self) -> PlatformDeletion:
+        try:
+            self.when  # noqa: B018 - validates at against precision
+        except ValueError as error:
+            raise InvalidRecordError(f"deleted_on_platform: {error}") from None
+        if self.by not in DELETED_BY:
+            raise InvalidRecordError(f"deleted_on_platform: by {self.by!r} is not one of"
+                                     f" {', '.join(DELETED_BY)}")
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: object) -> PlatformDeletion | None:
+        if data is None:
+            return None
+        if not isinstance(data, dict) or set(data) - {"at", "precision", "by"}:
+            raise InvalidRecordError("deleted_on_platform: expected null or an object with at,"
+                                     " precision, by")
+        return cls(**{key: str(value or "") for key, value in data.items()}).validate()
+
+
+@dataclass(frozen=True, slots=True)
 class StatementContent:
     """Everything a revision fixes: the text and its metadata.
 
@@ -219,6 +257,10 @@ class StatementContent:
     reported_by: str = ""
     sources: tuple[SourceRef, ...] = ()
     display_text: str = ""
+    # The words are only the beginning: the platform's export cut them (an X post over 280
+    # characters without its note-tweet.js entry). Never shown as whole words.
+    text_truncated: bool = False
+    deleted_on_platform: PlatformDeletion | None = None
 
     @property
     def is_translation(self) -> bool:
@@ -244,12 +286,18 @@ class StatementContent:
                 raise InvalidRecordError(f"sources: role {ref.role!r} is not one of {roles}")
         if self.url and not re.match(r"^https?://", self.url):
             raise InvalidRecordError("url: only http and https addresses are kept")
+        if not isinstance(self.text_truncated, bool):
+            raise InvalidRecordError("text_truncated: expected true or false")
+        if self.deleted_on_platform is not None:
+            self.deleted_on_platform.validate()
         return self
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["posted_at"] = self.posted_at.to_dict()
         data["sources"] = [ref.to_dict() for ref in self.sources]
+        deletion = self.deleted_on_platform
+        data["deleted_on_platform"] = deletion.to_dict() if deletion else None
         return data
 
     @classmethod
@@ -264,7 +312,9 @@ class StatementContent:
             raise InvalidRecordError("posted_at: expected an object with value, precision, timezone")
         values["posted_at"] = PostedAt(**posted)
         values["sources"] = tuple(SourceRef(**ref) for ref in values.get("sources") or ())
-        for name in known - {"posted_at", "sources"}:
+        values["deleted_on_platform"] = PlatformDeletion.from_dict(values.get("deleted_on_platform"))
+        values["text_truncated"] = values.get("text_truncated") or False
+        for name in known - {"posted_at", "sources", "deleted_on_platform", "text_truncated"}:
             if name in values and values[name] is None:
                 values[name] = ""
         return cls(**values).validate()

@@ -86,12 +86,12 @@ def environment(data_dir: Path | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_measured(arguments: list[str], env: dict[str, str]) -> Finished:
-    """Run a command to completion; wall time and peak memory of its process tree.
+def run_measured(arguments: list[str], env: dict[str, str], cwd: Path = PROJECT_ROOT) -> Finished:
+    """Run a command to completion (in ``cwd``); wall time and peak memory of its process tree.
     A failure raises with the command's error output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(arguments, env=env, cwd=PROJECT_ROOT, stdout=out, stderr=err)
+        process = subprocess.Popen(arguments, env=env, cwd=cwd, stdout=out, stderr=err)
         watch = MemoryWatch(process.pid)
         _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started

@@ -19,7 +19,7 @@ from collections import Counter
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 
-FACET_COLUMNS = ("speaker", "year", "lang", "platform", "kind")
+FACET_COLUMNS = ("speaker", "year", "lang", "platform", "kind", "deleted")
 UNKNOWN_LAST = b"~"  # sorts after every date
 DATE_ORDERS = ("newest", "oldest")
 

@@ -30,6 +30,7 @@ from index.date_filters import (
 )
 from index.lexicon import word_frequency, words_starting, words_within
 from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, ParsedQuery, Phrase, Prefix, Word
+from index.schema import MARKS
 from index.speakers import SpeakerDirectory
 
 SPEAKER_BOOST = 4.0       # a word that names the speaker outweighs the word in the text
@@ -248,6 +249,11 @@ class QueryBuilder:
                 self.notice(f"'kind:{value}' is not a kind of statement ({', '.join(KINDS)}); ignored.")
                 return None
             built = filter_term("kind", value.lower())
+        elif name == "is":
+            if value.lower() not in MARKS:
+                self.notice(f"'is:{value}' is not one of is:{', is:'.join(MARKS)}; ignored.")
+                return None
+            built = filter_term(value.lower(), value.lower())
         elif name == "id":
             try:
                 built = filter_term("statement_id", normalise_citation_id(re.split(r"[@/]", value)[0]))

@@ -6,7 +6,8 @@ this order, in the forms typed or inflected; ``OR`` (or ``|``) joins the words o
 side (it binds tighter than the implicit AND: ``a b OR c`` is a AND (b OR c));
 ``-word`` and ``NOT word`` exclude; ``( )`` group; ``word*`` is a prefix (3+ characters);
 ``word~`` / ``word~2`` allow typos; fields ``speaker:`` (``author:``), ``lang:``,
-``platform:``, ``kind:``, ``id:``, ``date:``, ``from:``, ``to:``, and ``date:[a TO b]``.
+``platform:``, ``kind:``, ``id:``, ``date:``, ``from:``, ``to:``, ``date:[a TO b]``, and
+``is:deleted`` / ``is:truncated``.
 Anything malformed (unbalanced quotes or brackets, dangling operators, unknown fields,
 wildcards in the wrong place, control characters, very long input) is repaired, and each
 repair is explained in ``notices``.
@@ -26,7 +27,7 @@ MAX_DEPTH = 8
 MIN_PREFIX = 3
 FIELDS = {"speaker": "speaker", "author": "speaker", "lang": "lang", "language": "lang",
           "platform": "platform", "kind": "kind", "id": "id", "date": "date", "from": "from",
-          "to": "to"}
+          "to": "to", "is": "is"}
 DATE_FIELDS = ("date", "from", "to")
 _FIELD = re.compile(r"^(-?)([A-Za-z]+):(.*)$", re.DOTALL)
 _URL_SCHEMES = {"http", "https", "ftp", "mailto", "www"}
@@ -67,7 +68,7 @@ class Fuzzy:
 
 @dataclass
 class Filter:
-    name: str  # speaker, lang, platform, kind, id, date, from, to, range
+    name: str  # speaker, lang, platform, kind, id, date, from, to, range, is
     value: str
     end: str = ""  # the upper end of a range
 
@@ -231,7 +232,7 @@ def scan(text: str, notices: list[str]) -> list[_Token]:
             continue
         if match and match[2].lower() not in _URL_SCHEMES and match[3]:
             notices.append(f"There is no field '{match[2]}:'; it was searched as words."
-                           " Fields: speaker:, lang:, platform:, kind:, id:, date:, from:, to:.")
+                           " Fields: speaker:, lang:, platform:, kind:, id:, date:, from:, to:, is:.")
         tokens.append(_Token("word", chunk, start, end, negated))
         index = end
     return tokens

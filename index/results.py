@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from archive.records import Statement
 
 SORTS = ("relevance", "newest", "oldest")
-FACETS = ("speaker", "year", "lang", "platform", "kind")
+FACETS = ("speaker", "year", "lang", "platform", "kind", "deleted")
 
 
 class SearchParameterError(ValueError):

@@ -16,7 +16,9 @@ from archive.records import Statement
 from index.analysis import WordsTokenizer, words_value
 
 # Bump when the schema or the analysis changes: an index of another format is rebuilt.
-INDEX_FORMAT = "verbatim-index-2"
+INDEX_FORMAT = "verbatim-index-3"
+# The marks a statement may carry, each an index field of its own name (``is:deleted``).
+MARKS = ("deleted", "truncated")
 
 
 def build_schema() -> fields.Schema:
@@ -31,6 +33,10 @@ def build_schema() -> fields.Schema:
         year=fields.ID(sortable=columns.RefBytesColumn()),
         month=fields.ID,
         day=fields.ID,
+        # "deleted" for a statement the platform no longer shows (a facet and is:deleted);
+        # "truncated" for words the platform's export cut (is:truncated).
+        deleted=fields.ID(sortable=columns.RefBytesColumn()),
+        truncated=fields.ID,
         # Plain word forms and their stems at the same positions (index.analysis).
         words=fields.TEXT(analyzer=WordsTokenizer(), phrase=True),
     )
@@ -67,6 +73,8 @@ def build_document(statement: Statement) -> dict:
         "platform": content.platform.lower(),
         "kind": content.kind,
         "words": words_value(statement.text, lang),
+        "deleted": "deleted" if content.deleted_on_platform else "",
+        "truncated": "truncated" if content.text_truncated else "",
         **date_terms(statement),
     }
     return {name: value for name, value in document.items() if value not in ("", [])}

@@ -36,7 +36,7 @@ def test_search_answers_the_documented_shape(client):
     assert first["url"].endswith(f"/s/{BROCKMAN}")
     assert first["date_precision"] == "day" and first["posted_at"] == "2024-08-05"
     assert "<mark>" in first["snippet_html"]
-    assert set(body["facets"]) == {"speaker", "year", "lang", "platform", "kind"}
+    assert set(body["facets"]) == {"speaker", "year", "lang", "platform", "kind", "deleted"}
     for values in body["facets"].values():
         for value in values:
             assert set(value) == {"value", "label", "count"}

@@ -73,3 +73,18 @@ def test_fts5_baseline_answers_words_phrases_prefixes_and_filters(tmp_path):
         ("2016", 1), ("2017", 1)]
     assert "<mark>" in page["results"][0]["snippet_html"]
     assert match_expression('x-ray "a b" c~ pre*') == '"x ray" "a b" "c" "pre"*'
+
+
+@needs_corpora
+def test_generated_x_archive_imports_whole_with_its_long_posts(runner, data_dir, tmp_path):
+    from bench.x_archive import FIRST_ID, LONG_EVERY, write_archive
+    from tests.test_import_x_archive import by_platform_id
+
+    folder = write_archive(2 * LONG_EVERY, tmp_path / "x")
+    result = runner.invoke(args=["import", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert f"added {2 * LONG_EVERY}, revised 0, unchanged 0, rejected 0" in result.output
+    posts = by_platform_id(data_dir)
+    long_one = posts[str(FIRST_ID + LONG_EVERY)].content
+    assert len(long_one.text) > 300 and not long_one.text_truncated and "…" not in long_one.text
+    assert posts[str(FIRST_ID + 1)].speaker.handles == ("@benchaccount",)

@@ -6,6 +6,7 @@ import os
 
 from flask import Flask
 
+from archive.cite import record_marks
 from archive.data_dir import resolve_data_dir
 from archive.lifecycle import init_archive, is_initialised
 from index import prepare_index
@@ -38,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["DATA_DIR"] = str(resolve_data_dir(app.config["DATA_DIR"]))
     app.json.sort_keys = False
+    app.jinja_env.globals["record_marks"] = record_marks  # pages say what citations say
 
     data_dir = resolve_data_dir(app.config["DATA_DIR"])
     if app.config["LOAD_SEED"] and not is_initialised(data_dir):

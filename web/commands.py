@@ -16,7 +16,7 @@ from archive.importers import FORMATS, ImportFileError, ImportOptions, MappingEr
 from archive.importers.mapping import ALLOWED_CHANGES, ENTITY_MODES, parse_assignments
 from archive.importers.progress import ProgressDisplay
 from archive.importers.rejects import default_rejects_path, write_rejects
-from archive.integrity import verify_archive
+from archive.integrity import check_archive
 from archive.lifecycle import init_archive, open_store
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
@@ -99,9 +99,14 @@ def check_command(quote: str, speaker: str, date_from: str, date_to: str) -> Non
 def verify_command() -> None:
     """Re-hash every stored revision and check links; exit 1 on any problem."""
     with open_store(get_data_dir()) as store:
-        problems = verify_archive(store)
+        problems, notices = check_archive(store)
         problems += find_index_drift(store, get_data_dir())
         count = store.count_statements(include_withdrawn=True)
+    if notices:
+        click.echo(f"Notice: {len(notices)} statement(s) hold only the words the platform's export"
+                   " kept; import an export with their whole text (X: note-tweet.js) to complete them:")
+        for notice in notices:
+            click.echo(f"  {notice}")
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

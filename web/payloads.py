@@ -49,6 +49,9 @@ def build_result_item(statement: Statement, snippet_html: str) -> dict:
         "original_url": content.url or None,
         "text": statement.text,
         "snippet_html": snippet_html,
+        "text_truncated": content.text_truncated,
+        "deleted_on_platform": (content.deleted_on_platform.to_dict()
+                                if content.deleted_on_platform else None),
     }
 
 

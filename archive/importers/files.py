@@ -36,10 +36,12 @@ def open_binary(path: Path) -> BinaryIO:
     return handle
 
 
-def describe_read_error(path: Path, error: BaseException) -> str:
+def describe_read_error(path: Path | str, error: BaseException) -> str:
+    """The reason a file (a path, or the label of a zip member) could not be read."""
+    name = path if isinstance(path, str) else path.name
     if isinstance(error, EOFError | zlib.error | gzip.BadGzipFile):
-        return f"{path.name}: the gzip stream is damaged or cut short ({error})"
-    return f"{path.name}: cannot read ({error})"
+        return f"{name}: the gzip stream is damaged or cut short ({error})"
+    return f"{name}: cannot read ({error})"
 
 
 class LineReader:

@@ -87,6 +87,26 @@ def changed_fields(old: StatementContent, new: StatementContent) -> list[str]:
         else getattr(old, f.name) != getattr(new, f.name))]
 
 
+def keep_whole_text(stored: StatementContent, new: StatementContent) -> StatementContent:
+    """``new``, but with the stored words when ``new`` is marked truncated and the stored text
+    is whole and begins with the words ``new`` shows before its cut: an export that lacks a
+    long post's whole text never replaces the whole text already archived."""
+    if not new.text_truncated or stored.text_truncated:
+        return new
+    visible = canonical_text(new.text.rsplit("…", 1)[0]).rstrip()
+    if not canonical_text(stored.text).startswith(visible):
+        return new
+    return replace(new, text=stored.text, display_text=stored.display_text, text_truncated=False)
+
+
+def _revision_reason(title: str, old: StatementContent, new: StatementContent) -> str:
+    names = changed_fields(old, new)
+    if old.text_truncated and not new.text_truncated and "text" in names:
+        return (f"re-imported from {title}: the whole text, which the earlier export had cut"
+                f" ({', '.join(names)} changed)")
+    return f"re-imported from {title}: {', '.join(names)} changed"
+
+
 def _match_key(content: StatementContent) -> tuple[str, str, str]:
     if content.platform_id:
         return ("platform", content.platform, content.platform_id)
@@ -308,6 +328,8 @@ class _ChunkLoader:
                     directory.person(candidate.content.person_id), now))
                 continue
             current = existing[statement_id]
+            candidate.versions = [(keep_whole_text(current.content, content), reason)
+                                  for content, reason in candidate.versions]
             comparable = _comparable(current.content)
             matches = [index for index, (content, _) in enumerate(candidate.versions)
                        if _comparable(content) == comparable]
@@ -321,8 +343,7 @@ class _ChunkLoader:
                 pending = candidate.versions[matches[-1] + 1:]
             else:
                 content = candidate.content
-                pending = [(content, f"re-imported from {title}:"
-                            f" {', '.join(changed_fields(current.content, content))} changed")]
+                pending = [(content, _revision_reason(title, current.content, content))]
             speakers = {content.person_id for content, _ in pending} - {current.content.person_id}
             if speakers and not self.allow_speaker_change:
                 report.problems.append(RecordProblem(candidate.location, refused_speaker_change(
