@@ -13,6 +13,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from werkzeug.datastructures import MultiDict
 
 from archive.cite import CITATION_STYLES
+from archive.log import read_head
 from archive.records import sentence_spans
 from archive.store import PersonNotFoundError
 from index.results import FACETS, SORTS
@@ -154,4 +155,6 @@ def speaker(person_id: str):
 
 @bp.get("/help")
 def help_page():
-    return render_template("help.html", json_url=url_for("api.openapi"))
+    response = Response(render_template("help.html", json_url=url_for("api.openapi"),
+                                        log_head=read_head(get_store())), mimetype="text/html")
+    return api.uncached(response)  # it shows the log's head, which moves with every write
