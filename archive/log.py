@@ -62,9 +62,13 @@ def source_entry(source: Source) -> dict:
     return {"type": "source", "source": _without_defaults(source.to_dict(), _BLANK_SOURCE)}
 
 
-def revision_entry(statement_id: str, revision: int, content: StatementContent, text_sha256: str,
-                   reason: str, created_at: str, statement_created_at: str) -> dict:
-    data = _without_defaults(content.to_dict(), _BLANK_CONTENT)
+def revision_entry(statement_id: str, revision: int, content: StatementContent | dict,
+                   text_sha256: str, reason: str, created_at: str,
+                   statement_created_at: str) -> dict:
+    """``content`` is the revision's content or its ``to_dict()`` (the text may be left out)."""
+    if isinstance(content, StatementContent):
+        content = content.to_dict()
+    data = _without_defaults(content, _BLANK_CONTENT)
     data.pop("text", None)
     entry = {"type": "revision", "statement_id": statement_id, "revision": revision,
              "text_sha256": text_sha256, "content": data, "reason": reason,
