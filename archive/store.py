@@ -5,7 +5,9 @@ public write runs in a transaction; ``transaction()`` groups several writes
 (an import batch) into one. Revisions are append-only: a correction adds a
 row, a withdrawal marks the statement and keeps every revision readable.
 Code that must follow writes (the search index) registers a listener that
-is called with the changed statement IDs after each commit.
+is called with the changed statement IDs after each commit. Every write that
+changes what the archive says also appends its entries to the log table
+(``archive.log`` makes them) in the same transaction.
 """
 
 from __future__ import annotations
