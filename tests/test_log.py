@@ -26,6 +26,7 @@ from archive.records import (
     StatementContent,
     hash_text,
 )
+from archive.store import Store
 from web import create_app
 
 ALTMAN = "EGYN-534B"
@@ -379,3 +380,13 @@ def test_backup_carries_the_log(tmp_path):
     assert head_of(restored) == original
     header = json.loads((report.destination / "archive.jsonl").read_text().splitlines()[0])
     assert header["log"] == original
+
+
+def test_backup_of_an_archive_stored_before_the_log_migrates_the_copy(tmp_path):
+    init_archive(tmp_path / "old")
+    with sqlite3.connect(archive_path(tmp_path / "old")) as raw:
+        raw.execute("DROP TABLE log")
+        raw.execute("PRAGMA user_version=2")
+    report = back_up_archive(tmp_path / "old", tmp_path / "backup")
+    with Store(report.destination / "archive.sqlite3") as copy:
+        assert copy.schema_version == 3 and copy.log_size() == SEED_LOG_SIZE
