@@ -60,6 +60,7 @@ def back_up_archive(data_dir: Path, destination: Path) -> BackupReport:
         with Store(source, readonly=True) as store:
             store.backup_to(database)
         with Store(database) as copy:
+            copy.migrate()  # a source not yet opened for writing since an upgrade
             problems = verify_archive(copy)
             if problems:
                 raise BackupError(f"the copy does not verify: {problems[0]}"

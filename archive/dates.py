@@ -22,6 +22,11 @@ class InvalidDateError(ValueError):
     """A date could not be read; the message names the text at fault."""
 
 
+def now_utc() -> str:
+    """The current time in UTC to the second, as the archive writes times."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 @dataclass(frozen=True, slots=True)
 class PostedAt:
     """When a statement was made, to the precision the source gives.

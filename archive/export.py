@@ -1,10 +1,11 @@
 """Records out: the whole archive as versioned JSONL, and streaming CSV/JSONL writers for statements.
 
-The archive export holds a header line (format name and version), then
-every person, every source and every statement with all its revisions and
-its tombstone, in ID order, so the same archive always exports to the same
-bytes. ``archive.importers.verbatim`` reads it back. The statement writers
-serve search results: CSV cells that a spreadsheet would run as a formula
+The archive export holds a header line (format name and version, the log's
+head), then every person, every source and every statement with all its
+revisions and its tombstone, in ID order, then every entry of the log in its
+order, so the same archive always exports to the same bytes.
+``archive.importers.verbatim`` reads it back. The statement writers serve
+search results: CSV cells that a spreadsheet would run as a formula
 are neutralised.
 """
 
@@ -18,11 +19,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from archive.merkle import MerkleTree
 from archive.records import Statement
 from archive.store import Store
 
 EXPORT_FORMAT = "verbatim-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2 adds the log: its head in the header and one "log" record per entry
 # A leading one of these makes a spreadsheet treat a cell as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
@@ -79,10 +81,12 @@ def export_to_file(store: Store, path: Path) -> dict[str, int]:
 def _export(store: Store, handle: TextIO) -> dict[str, int]:
     people = sorted((person for person, _ in store.list_people()), key=lambda p: p.person_id)
     sources = store.list_sources()
+    tree = MerkleTree(leaf for _, _, leaf in store.iter_log())
     counts = {"people": len(people), "sources": len(sources),
-              "statements": store.count_statements(include_withdrawn=True)}
+              "statements": store.count_statements(include_withdrawn=True), "log": tree.size}
     handle.write(_line({"format": EXPORT_FORMAT, "version": EXPORT_VERSION,
-                        "schema_version": store.schema_version, "counts": counts}))
+                        "schema_version": store.schema_version, "counts": counts,
+                        "log": {"size": tree.size, "root": tree.root().hex()}}))
     for person in people:
         handle.write(_line({"record": "person", **person.to_dict()}))
     for source in sources:
@@ -92,6 +96,8 @@ def _export(store: Store, handle: TextIO) -> dict[str, int]:
         handle.write(_line(statement_record(statement)))
         written += 1
     counts["statements"] = written
+    for index, entry, _ in store.iter_log():
+        handle.write(_line({"record": "log", "index": index, "entry": entry}))
     return counts
 
 

@@ -5,7 +5,9 @@ public write runs in a transaction; ``transaction()`` groups several writes
 (an import batch) into one. Revisions are append-only: a correction adds a
 row, a withdrawal marks the statement and keeps every revision readable.
 Code that must follow writes (the search index) registers a listener that
-is called with the changed statement IDs after each commit.
+is called with the changed statement IDs after each commit. Every write that
+changes what the archive says also appends its entries to the log table
+(``archive.log`` makes them) in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,11 +19,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from archive.citation_ids import mint_citation_id, normalise_citation_id
+from archive.dates import now_utc
+from archive.log import (
+    encode_entry,
+    entry_key,
+    leaf_of,
+    person_entry,
+    revision_entry,
+    source_entry,
+    withdrawal_entry,
+)
 from archive.records import (
     InvalidRecordError,
     Person,
@@ -33,7 +44,8 @@ from archive.records import (
     hash_text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+LOG_SCHEMA_VERSION = 3  # the version that adds the log, built from the stored records
 BUSY_TIMEOUT_MS = 30_000
 
 _MIGRATIONS: dict[int, str] = {
@@ -93,6 +105,17 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX revisions_reported_by ON revisions(json_extract(content, '$.reported_by'))
         WHERE json_extract(content, '$.reported_by') != '';
     """,
+    3: """
+    CREATE TABLE log (
+        leaf_index INTEGER PRIMARY KEY,
+        type       TEXT NOT NULL,
+        subject    TEXT NOT NULL,
+        revision   INTEGER NOT NULL DEFAULT 0,
+        entry      TEXT NOT NULL,
+        leaf_hash  BLOB NOT NULL
+    );
+    CREATE INDEX log_subject ON log(subject, type);
+    """,
 }
 _LINKS = ("in_reply_to", "reported_by")
 
@@ -115,10 +138,6 @@ class PersonNotFoundError(StoreError, LookupError):
 
 class StoreWriteError(StoreError):
     """A write could not be made (read-only or full disk, locked database)."""
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 ChangeListener = Callable[["Store", set[str]], None]
@@ -225,6 +244,8 @@ class Store:
                 for statement in _MIGRATIONS[version].split(";"):
                     if statement.strip():
                         self._db.execute(statement)
+                if version == LOG_SCHEMA_VERSION:
+                    self._build_log()
                 self._db.execute(f"PRAGMA user_version={version}")
         return self.schema_version
 
@@ -306,6 +327,7 @@ class Store:
                  json.dumps(list(person.aliases)), person.description, int(person.unnamed)),
             )
             if self._db.execute("SELECT changes()").fetchone()[0]:
+                self._log([person_entry(person)])
                 for (statement_id,) in self._db.execute(
                     "SELECT statement_id FROM statements WHERE person_id = ?", (person.person_id,)
                 ).fetchall():
@@ -343,10 +365,15 @@ class Store:
                 " description) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET"
                 " title=excluded.title, lang=excluded.lang, publisher=excluded.publisher,"
                 " url=excluded.url, retrieved_at=excluded.retrieved_at,"
-                " description=excluded.description",
+                " description=excluded.description"
+                " WHERE (title, lang, publisher, url, retrieved_at, description) IS NOT"
+                " (excluded.title, excluded.lang, excluded.publisher, excluded.url,"
+                " excluded.retrieved_at, excluded.description)",
                 (source.source_id, source.title, source.lang, source.publisher, source.url,
                  source.retrieved_at, source.description),
             )
+            if self._db.execute("SELECT changes()").fetchone()[0]:
+                self._log([source_entry(source)])
         return source
 
     def get_source(self, source_id: str) -> Source | None:
@@ -421,6 +448,8 @@ class Store:
             digest = self._insert_revision(statement_id, 1, content, reason, created_at)
             self._write("UPDATE statements SET text_sha256 = ? WHERE statement_id = ?",
                         (digest, statement_id))
+            self._log([revision_entry(statement_id, 1, content, digest, reason, created_at,
+                                      created_at)])
             self._mark_changed(statement_id)
         return statement_id
 
@@ -442,14 +471,17 @@ class Store:
                 raise InvalidRecordError(f"{statement_id}: the revision changes nothing")
             self._check_references(content, current.statement_id)
             number = current.revision.revision + 1
+            created_at = created_at or now_utc()
             digest = self._insert_revision(current.statement_id, number, content, reason,
-                                           created_at or now_utc())
+                                           created_at)
             self._write(
                 "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
                 " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
                 (number, content.person_id, content.platform, content.platform_id, digest,
                  content.posted_at.sort_key(), current.statement_id),
             )
+            self._log([revision_entry(current.statement_id, number, content, digest, reason,
+                                      created_at, current.created_at)])
             self._mark_changed(current.statement_id)
         return number
 
@@ -462,10 +494,12 @@ class Store:
             current = self.get_statement(statement_id)
             if current.is_withdrawn:
                 raise InvalidRecordError(f"{statement_id} is already withdrawn")
+            withdrawn_at = withdrawn_at or now_utc()
             self._write(
                 "UPDATE statements SET status = 'withdrawn', withdrawn_reason = ?,"
                 " withdrawn_at = ? WHERE statement_id = ?",
-                (reason, withdrawn_at or now_utc(), current.statement_id))
+                (reason, withdrawn_at, current.statement_id))
+            self._log([withdrawal_entry(current.statement_id, reason, withdrawn_at)])
             self._mark_changed(current.statement_id)
 
     # -- statements: reads -----------------------------------------------
@@ -609,6 +643,83 @@ class Store:
         return {row[0] for row in self._db.execute(
             "SELECT DISTINCT statement_id FROM changes WHERE seq > ?", (seq,))}
 
+    # -- the log -----------------------------------------------------------
+    def _log(self, entries: Iterable[dict]) -> None:
+        """Append entries to the log, inside the caller's transaction."""
+        start = self.log_size()
+        rows = []
+        for offset, entry in enumerate(entries):
+            text = encode_entry(entry)
+            rows.append((start + offset, *entry_key(entry), text, leaf_of(text)))
+        if rows:
+            self._write_many("INSERT INTO log (leaf_index, type, subject, revision, entry,"
+                             " leaf_hash) VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def _build_log(self) -> None:
+        """The log of an archive stored before there was one, in this order: every person,
+        then every source, in the order they were stored; then every statement by creation
+        time (in the order stored within the same time), each with its revisions in order
+        and its withdrawal. An archive holding the seed collection, loaded in its file's
+        order, so gets the same log as one that loaded the seed with the log in place."""
+        people = {person.person_id: person for person, _ in self.list_people()}
+        self._log(person_entry(people[person_id]) for (person_id,) in self._db.execute(
+            "SELECT person_id FROM people ORDER BY rowid").fetchall())
+        sources = {source.source_id: source for source in self.list_sources()}
+        self._log(source_entry(sources[source_id]) for (source_id,) in self._db.execute(
+            "SELECT source_id FROM sources ORDER BY rowid").fetchall())
+        ids = [row[0] for row in self._db.execute(
+            "SELECT statement_id FROM statements ORDER BY created_at, rowid")]
+        for chunk in self._chunks(ids):
+            found = self.get_statements(chunk)
+            entries = []
+            for statement_id in chunk:
+                statement = found[statement_id]
+                entries.extend(self._statement_entries(
+                    statement, [hash_text(r.content.text) for r in statement.revisions]))
+            self._log(entries)
+
+    def replace_log(self, entries: Iterable[str]) -> None:
+        """Put the given entries (canonical JSON texts, in order) in place of the log: only
+        for restoring an export into an archive that had no log before this transaction."""
+        if self._depth == 0:
+            raise StoreError("writes must run inside Store.transaction()")
+        self._write("DELETE FROM log")
+        self._write_many(
+            "INSERT INTO log (leaf_index, type, subject, revision, entry, leaf_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(index, *entry_key(json.loads(text)), text, leaf_of(text))
+             for index, text in enumerate(entries)])
+
+    def log_size(self) -> int:
+        """The number of entries (one past the last index)."""
+        return self._db.execute("SELECT coalesce(max(leaf_index) + 1, 0) FROM log").fetchone()[0]
+
+    def log_leaf_hash(self, index: int) -> bytes | None:
+        row = self._db.execute("SELECT leaf_hash FROM log WHERE leaf_index = ?",
+                               (index,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def log_leaf_hashes(self, start: int, end: int) -> Iterator[bytes]:
+        """The stored leaf hashes of entries start to end - 1, in order."""
+        for (leaf,) in self._db.execute(
+                "SELECT leaf_hash FROM log WHERE leaf_index >= ? AND leaf_index < ?"
+                " ORDER BY leaf_index", (start, end)):
+            yield bytes(leaf)
+
+    def iter_log(self) -> Iterator[tuple[int, str, bytes]]:
+        """(index, entry text, stored leaf hash) of every entry, in order."""
+        for index, text, leaf in self._db.execute(
+                "SELECT leaf_index, entry, leaf_hash FROM log ORDER BY leaf_index"):
+            yield index, text, bytes(leaf)
+
+    def log_entries_about(self, statement_id: str, size: int) -> list[tuple[int, str]]:
+        """(index, entry text) of a statement's revisions and withdrawal among the first
+        ``size`` entries."""
+        return self._db.execute(
+            "SELECT leaf_index, entry FROM log WHERE subject = ? AND type IN"
+            " ('revision', 'withdrawal') AND leaf_index < ? ORDER BY leaf_index",
+            (statement_id, size)).fetchall()
+
     # -- integrity -------------------------------------------------------
     def find_hash_mismatches(self) -> list[str]:
         """Re-hash every stored revision; one line per revision whose text no
@@ -627,6 +738,56 @@ class Store:
             " WHERE r.text_sha256 != s.text_sha256"):
             problems.append(f"{statement_id}: current hash {digest[:12]}… differs from its revision")
         return problems
+
+    def find_broken_statements(self) -> list[str]:
+        """One line per statement whose revisions are not numbered 1 to its current one, or
+        whose summary row (speaker, platform ID, hash) differs from its current revision."""
+        problems = [f"{statement_id}: has {count} revision(s) numbered {low} to {high},"
+                    f" not 1 to {current}"
+                    for statement_id, current, count, low, high in self._db.execute(
+                        "SELECT s.statement_id, s.current_revision, count(r.revision),"
+                        " min(r.revision), max(r.revision) FROM statements s LEFT JOIN"
+                        " revisions r ON r.statement_id = s.statement_id GROUP BY s.statement_id"
+                        " HAVING count(r.revision) != s.current_revision OR min(r.revision) != 1"
+                        " OR max(r.revision) != s.current_revision ORDER BY s.statement_id")]
+        for (statement_id,) in self._db.execute(
+                "SELECT s.statement_id FROM statements s JOIN revisions r"
+                " ON r.statement_id = s.statement_id AND r.revision = s.current_revision"
+                " WHERE s.person_id IS NOT json_extract(r.content, '$.person_id')"
+                " OR s.platform IS NOT json_extract(r.content, '$.platform')"
+                " OR s.platform_id IS NOT json_extract(r.content, '$.platform_id')"
+                " ORDER BY s.statement_id"):
+            problems.append(f"{statement_id}: its speaker or platform ID differs from its"
+                            " current revision")
+        return problems
+
+    def find_broken_links(self) -> list[str]:
+        """One line per link (reply, report, translation) of a current revision to a
+        statement that is not stored."""
+        problems = []
+        for name in ("in_reply_to", "reported_by", "translation_of"):
+            expression = f"json_extract(r.content, '$.{name}')"
+            for statement_id, target in self._db.execute(
+                    f"SELECT s.statement_id, {expression} FROM statements s JOIN revisions r"
+                    " ON r.statement_id = s.statement_id AND r.revision = s.current_revision"
+                    f" WHERE coalesce({expression}, '') != '' AND {expression} NOT IN"
+                    " (SELECT statement_id FROM statements) ORDER BY s.statement_id"):
+                problems.append(f"{statement_id}: {name} points to missing {target}")
+        return problems
+
+    def iter_revision_rows(self) -> Iterator[tuple[str, int, str, str, str, str, str | None]]:
+        """Every stored revision as stored: (statement_id, revision, text, content JSON,
+        reason, created_at, the statement's created_at), by statement and revision."""
+        yield from self._db.execute(
+            "SELECT r.statement_id, r.revision, r.text, r.content, r.reason, r.created_at,"
+            " s.created_at FROM revisions r LEFT JOIN statements s"
+            " ON s.statement_id = r.statement_id ORDER BY r.statement_id, r.revision")
+
+    def iter_statement_states(self) -> Iterator[tuple[str, str, str, str]]:
+        """(statement_id, status, withdrawn_reason, withdrawn_at) of every statement."""
+        yield from self._db.execute(
+            "SELECT statement_id, status, withdrawn_reason, withdrawn_at FROM statements"
+            " ORDER BY statement_id")
 
     def backup_to(self, destination: str | Path) -> None:
         """A consistent copy of the database while others keep reading and writing."""
@@ -781,10 +942,12 @@ class Store:
             self._check_bulk_references(items, set(ids))
             revision_rows = []
             statement_rows = []
+            entries = []
             for statement in statements:
                 rows = [self._bulk_revision_row(statement.statement_id, revision)
                         for revision in statement.revisions]
                 revision_rows.extend(rows)
+                entries.extend(self._statement_entries(statement, [row[3] for row in rows]))
                 current = statement.revisions[-1].content
                 statement_rows.append((
                     statement.statement_id, statement.status, len(rows), current.person_id,
@@ -798,10 +961,23 @@ class Store:
             self._write_many(
                 "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
                 " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
+            self._log(entries)
             self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
                              [(statement_id,) for statement_id in ids])
             self._changed.update(ids)
         return ids
+
+    @staticmethod
+    def _statement_entries(statement: Statement, digests: list[str]) -> list[dict]:
+        """A stored statement's log entries: its revisions in order, then its withdrawal."""
+        entries = [revision_entry(statement.statement_id, revision.revision, revision.content,
+                                  digest, revision.reason, revision.created_at,
+                                  statement.created_at)
+                   for revision, digest in zip(statement.revisions, digests, strict=True)]
+        if statement.is_withdrawn:
+            entries.append(withdrawal_entry(statement.statement_id, statement.withdrawn_reason,
+                                            statement.withdrawn_at))
+        return entries
 
     def append_revisions(self, additions: Iterable[tuple[str, Revision]]) -> int:
         """Add revisions to stored, active statements; each continues its statement's
@@ -829,13 +1005,15 @@ class Store:
                 items.append((statement_id, revision.content.validate()))
             self._check_bulk_references(items, set())
             numbers = {statement_id: current for statement_id, (_, current) in heads.items()}
-            revision_rows, updates = [], {}
+            revision_rows, updates, entries = [], {}, []
             for statement_id, revision in additions:
                 numbers[statement_id] += 1
                 row = self._bulk_revision_row(
                     statement_id, Revision(numbers[statement_id], revision.content, "",
                                            revision.reason, revision.created_at or now_utc()))
                 revision_rows.append(row)
+                entries.append(revision_entry(statement_id, row[1], revision.content, row[3],
+                                              row[5], row[6], ""))
                 content = revision.content
                 updates[statement_id] = (numbers[statement_id], content.person_id, content.platform,
                                          content.platform_id, row[3], content.posted_at.sort_key(),
@@ -847,6 +1025,7 @@ class Store:
                 "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
                 " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
                 list(updates.values()))
+            self._log(entries)
             self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
                              [(statement_id,) for statement_id in updates])
             self._changed.update(updates)
@@ -854,25 +1033,39 @@ class Store:
 
     def insert_people(self, people: Iterable[Person]) -> int:
         """Add people that are not stored yet; stored ones are left as they are."""
-        rows = [(p.person_id, p.name, json.dumps(list(p.handles)), json.dumps(list(p.aliases)),
-                 p.description, int(p.unnamed)) for p in (person.validate() for person in people)]
+        people = [person.validate() for person in people]
         with self.transaction():
-            before = self._db.total_changes
+            new = self._new_records(people, "person_id", self.person_ids())
             self._write_many(
                 "INSERT INTO people (person_id, name, handles, aliases, description, unnamed)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id) DO NOTHING", rows)
-            return self._db.total_changes - before
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(p.person_id, p.name, json.dumps(list(p.handles)), json.dumps(list(p.aliases)),
+                  p.description, int(p.unnamed)) for p in new])
+            self._log(person_entry(person) for person in new)
+            return len(new)
+
+    @staticmethod
+    def _new_records(records: list, key: str, stored: set[str]) -> list:
+        """The records whose ``key`` is neither stored nor taken by an earlier one of the list."""
+        new, seen = [], set(stored)
+        for record in records:
+            if getattr(record, key) not in seen:
+                seen.add(getattr(record, key))
+                new.append(record)
+        return new
 
     def insert_sources(self, sources: Iterable[Source]) -> int:
         """Add sources that are not stored yet; stored ones are left as they are."""
-        rows = [(s.source_id, s.title, s.lang, s.publisher, s.url, s.retrieved_at, s.description)
-                for s in (source.validate() for source in sources)]
+        sources = [source.validate() for source in sources]
         with self.transaction():
-            before = self._db.total_changes
+            new = self._new_records(sources, "source_id", self.source_ids())
             self._write_many(
                 "INSERT INTO sources (source_id, title, lang, publisher, url, retrieved_at,"
-                " description) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO NOTHING", rows)
-            return self._db.total_changes - before
+                " description) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(s.source_id, s.title, s.lang, s.publisher, s.url, s.retrieved_at,
+                  s.description) for s in new])
+            self._log(source_entry(source) for source in new)
+            return len(new)
 
     @contextmanager
     def read_snapshot(self) -> Iterator[Store]:

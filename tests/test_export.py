@@ -46,11 +46,11 @@ def round_trip(runner, tmp_path: Path) -> tuple[str, str]:
 def test_export_has_header_people_sources_statements_in_order(runner, tmp_path):
     lines = [json.loads(line) for line in export_text(runner, tmp_path / "e.jsonl").splitlines()]
     header = lines[0]
-    assert header["format"] == EXPORT_FORMAT and header["version"] == 1
+    assert header["format"] == EXPORT_FORMAT and header["version"] == 2
     kinds = [line["record"] for line in lines[1:]]
-    assert kinds == sorted(kinds, key=["person", "source", "statement"].index)
-    assert header["counts"] == {k: kinds.count(k[:-1] if k != "people" else "person")
-                                for k in ("people", "sources", "statements")}
+    assert kinds == sorted(kinds, key=["person", "source", "statement", "log"].index)
+    assert header["counts"] == {k: kinds.count({"people": "person"}.get(k, k.rstrip("s")))
+                                for k in ("people", "sources", "statements", "log")}
     ids = [line["statement_id"] for line in lines if line.get("record") == "statement"]
     assert ids == sorted(ids)
 

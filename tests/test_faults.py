@@ -129,7 +129,7 @@ def test_a_full_disk_keeps_the_whole_batch_out(tmp_path):
         assert_clear_failure(result, "nothing imported", "full")
         assert_readable(data_dir, 6)
         assert not [p.name for p in data_dir.rglob("*") if p.name.endswith((".partial", ".tmp"))]
-        remount(mount, "size=32m")
+        remount(mount, "size=64m")  # room for the batch, its log entries and the index writers
         imported = cli(data_dir, "import", str(records), *IMPORT_OPTIONS)
         assert imported.exit_code == 0, imported.output
         assert_readable(data_dir, 6 + 3_000)

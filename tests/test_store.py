@@ -132,7 +132,9 @@ def test_verify_detects_a_tampered_row(store):
         raw.execute("UPDATE revisions SET text = replace(text, 'Freund', 'Feind') WHERE statement_id = ?",
                     (ALTMAN,))
     problems = verify_archive(store)
-    assert len(problems) == 1 and problems[0].startswith(f"{ALTMAN}@1")
+    assert problems[0].startswith(f"{ALTMAN}@1")
+    assert problems[1:] == [f"log entry 7 (statement {ALTMAN} revision 1): the stored statement"
+                            f" {ALTMAN} revision 1 differs from its entry"]
 
 
 def test_unknown_statement(store):

@@ -16,6 +16,8 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
 from archive.cite import CITATION_STYLES, format_citation
 from archive.export import iter_statements_csv, iter_statements_jsonl
+from archive.log import consistency, read_head, statement_proof
+from archive.merkle import ProofError
 from archive.store import PersonNotFoundError
 from web.check_request import read_check_body, run_check
 from web.errors import ApiError
@@ -29,7 +31,7 @@ from web.payloads import (
     permalink,
 )
 from web.resources import get_store
-from web.search_request import iter_search_statements, run_search
+from web.search_request import iter_search_statements, read_int, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI_FILE = Path(__file__).parent / "openapi.json"
@@ -167,6 +169,40 @@ def speaker_json(person_id: str) -> Response:
 @bp.get("/speakers/<person_id>")
 def speaker(person_id: str):
     return speaker_json(person_id)
+
+
+# -- the tamper-evident log: head, proofs (never cached: the head moves with every write) --
+
+def uncached(response: Response) -> Response:
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/log/head")
+def log_head():
+    return uncached(jsonify(read_head(get_store()).to_dict()))
+
+
+@bp.get("/log/consistency")
+def log_consistency():
+    if not request.args.get("first"):
+        raise ApiError(400, "Parameter 'first' is required: the size of the log at your"
+                            " checkpoint.")
+    first = read_int(request.args, "first", 0, 1, None)
+    second = read_int(request.args, "second", 0, 1, None) if request.args.get("second") else None
+    try:
+        payload = consistency(get_store(), first, second)
+    except ProofError as error:
+        raise ApiError(400, f"Parameters 'first' and 'second': {error}.") from None
+    return uncached(jsonify(payload))
+
+
+@bp.get("/statements/<reference>/proof")
+def statement_log_proof(reference: str):
+    lookup = find_statement(reference)
+    if lookup.statement.is_withdrawn:
+        raise gone(lookup)
+    return uncached(jsonify(statement_proof(get_store(), lookup.statement.statement_id)))
 
 
 @bp.get("/openapi.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from archive.importers import FORMATS, ImportFileError, ImportOptions, MappingEr
 from archive.importers.mapping import ALLOWED_CHANGES, ENTITY_MODES, parse_assignments
 from archive.importers.progress import ProgressDisplay
 from archive.importers.rejects import default_rejects_path, write_rejects
-from archive.integrity import check_archive
+from archive.integrity import check_archive, check_checkpoint
 from archive.lifecycle import init_archive, open_store
+from archive.log import LogError, parse_head, read_head, read_json_file, verify_statement_proof
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
 from index import IndexLockTimeoutError, SearchParameterError, attach_index, find_index_drift, rebuild
@@ -94,14 +96,33 @@ def check_command(quote: str, speaker: str, date_from: str, date_to: str) -> Non
         sys.exit(1)
 
 
+def read_checkpoint(path: Path, name: str = "checkpoint"):
+    try:
+        return parse_head(read_json_file(path, name), name)
+    except LogError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @click.command("verify")
 @with_appcontext
-def verify_command() -> None:
-    """Re-hash every stored revision and check links; exit 1 on any problem."""
+@click.option("--checkpoint", "checkpoint_file", type=click.Path(path_type=Path),
+              help="A log head kept earlier (`checkpoint --output FILE`): prove that the log"
+                   " still extends it.")
+def verify_command(checkpoint_file: Path | None) -> None:
+    """Re-hash every stored revision, check links, recompute the log from the stored records;
+    exit 1 on any problem."""
+    checkpoint = read_checkpoint(checkpoint_file) if checkpoint_file else None
+    proven = ""
     with open_store(get_data_dir()) as store:
         problems, notices = check_archive(store)
         problems += find_index_drift(store, get_data_dir())
         count = store.count_statements(include_withdrawn=True)
+        size = store.log_size()
+        if checkpoint is not None:
+            try:
+                proven = check_checkpoint(store, checkpoint)
+            except LogError as error:
+                problems.insert(0, f"checkpoint: {error}")
     if notices:
         click.echo(f"Notice: {len(notices)} statement(s) hold only the words the platform's export"
                    " kept; import an export with their whole text (X: note-tweet.js) to complete them:")
@@ -110,9 +131,57 @@ def verify_command() -> None:
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {count} statements")
-    click.echo(f"OK: {count} statements, every revision matches its hash;"
-               " the search index matches the archive.")
+        first = next((p for p in problems if p.startswith(("checkpoint:", "log entry"))),
+                     problems[0])
+        raise click.ClickException(f"{len(problems)} problem(s) in {count} statements and"
+                                   f" {size} log entries; first: {first}")
+    click.echo(f"OK: {count} statements, every revision matches its hash; the {size} log"
+               " entries match the stored records; the search index matches the archive."
+               + (f" Checkpoint: {proven}." if proven else ""))
+
+
+@click.command("checkpoint")
+@with_appcontext
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Also write the head to this file, for `verify --checkpoint`.")
+def checkpoint_command(output: Path | None) -> None:
+    """Print the head of the archive's log as JSON: {"size", "root", "at"}."""
+    with open_store(get_data_dir()) as store:
+        text = json.dumps(read_head(store).to_dict())
+    if output is not None:
+        try:
+            output.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    click.echo(text)
+
+
+@click.command("verify-proof")
+@click.argument("proof_file", type=click.Path(path_type=Path))
+@click.option("--checkpoint", "checkpoint_file", type=click.Path(path_type=Path), required=True,
+              help="The log head you kept (GET /api/log/head or `checkpoint`).")
+@click.option("--consistency", "consistency_file", type=click.Path(path_type=Path),
+              help="GET /api/log/consistency?first=CHECKPOINT_SIZE&second=PROOF_HEAD_SIZE.")
+@click.option("--text", "text_file", type=click.Path(path_type=Path),
+              help="A file with the quoted words: check that a logged revision has them.")
+def verify_proof_command(proof_file: Path, checkpoint_file: Path, consistency_file: Path | None,
+                         text_file: Path | None) -> None:
+    """Check a citation with the JSON answers alone (no archive needed): PROOF_FILE is
+    GET /api/statements/ID/proof; exit 1 unless every entry is in a log that extends the
+    checkpoint."""
+    checkpoint = read_checkpoint(checkpoint_file)
+    try:
+        answer = read_json_file(proof_file, "proof")
+        extension = read_json_file(consistency_file, "consistency proof") if consistency_file else None
+        text = text_file.read_text(encoding="utf-8") if text_file else None
+        lines = verify_statement_proof(answer, checkpoint, extension, text)
+    except OSError as error:
+        raise click.ClickException(f"cannot read {text_file}: {error.strerror or error}") from None
+    except LogError as error:
+        raise click.ClickException(f"not proven: {error}") from None
+    for line in lines:
+        click.echo(line)
+    click.echo("OK: proven against the checkpoint.")
 
 
 @click.command("import")
@@ -216,6 +285,7 @@ def backup_command(destination: Path) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_command, show_command, check_command, verify_command, import_command, export_command,
-                    reindex_command, backup_command):
+    for command in (init_command, show_command, check_command, verify_command, import_command,
+                    export_command, reindex_command, backup_command, checkpoint_command,
+                    verify_proof_command):
         app.cli.add_command(command)

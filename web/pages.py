@@ -13,6 +13,7 @@ from datetime import date
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from archive.cite import CITATION_STYLES
+from archive.log import read_head
 from archive.records import sentence_spans
 from archive.store import PersonNotFoundError
 from index.alignment import tokenize_quote
@@ -210,4 +211,6 @@ def speaker(person_id: str):
 
 @bp.get("/help")
 def help_page():
-    return render_template("help.html", json_url=url_for("api.openapi"))
+    response = Response(render_template("help.html", json_url=url_for("api.openapi"),
+                                        log_head=read_head(get_store())), mimetype="text/html")
+    return api.uncached(response)  # it shows the log's head, which moves with every write

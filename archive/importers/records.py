@@ -108,6 +108,9 @@ class ParsedFile:
     statements: list[Statement] = field(default_factory=list)
     statement_locations: list[str] = field(default_factory=list)
     records_read: int = 0
+    # A Verbatim export's log: its entries in order, and the head its header gives.
+    log_entries: list[str] = field(default_factory=list)
+    log_head: dict | None = None
 
 
 def source_for_file(path: Path, format_name: str) -> Source:

@@ -4,7 +4,11 @@ Restoring keeps everything: citation IDs, revision numbers, reasons,
 creation times, hashes and tombstones. Into an archive that already holds
 some of it, an identical record is unchanged, a stored statement whose
 revisions are a prefix of the exported ones gains the rest, and anything
-else is a conflict reported for its line.
+else is a conflict reported for its line. Into an archive whose log is the
+start of the export's (an empty archive, or one holding just the seed
+collection), the export's log (version 2) is restored as it was, once it is
+shown to describe exactly the records restored, so the head is the same;
+elsewhere the restored records are logged as any other write.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from archive.dates import InvalidDateError
 from archive.export import EXPORT_FORMAT, EXPORT_VERSION
 from archive.importers.files import MAX_LINE_BYTES, LineReader, decode_line
 from archive.importers.loader import ImportReport, refused_speaker_change, run_in_one_transaction
-from archive.importers.mapping import ImportOptions
+from archive.importers.mapping import ALLOWED_CHANGES, ImportOptions
 from archive.importers.records import ImportFileError, ParsedFile, RecordProblem
+from archive.integrity import find_log_problems
+from archive.log import leaf_of
+from archive.merkle import MerkleTree
 from archive.records import (
     STATUSES,
     InvalidRecordError,
@@ -30,6 +37,7 @@ from archive.records import (
     StatementContent,
     hash_text,
 )
+from archive.seed import read_seed
 from archive.store import Store
 
 _PLACEHOLDER = Person("restoring", "restoring")
@@ -101,6 +109,7 @@ def parse_verbatim(path: Path, options: ImportOptions,
                 raise ImportFileError(f"{path.name}: export format version {version!r}; this"
                                       f" software reads versions 1 to {EXPORT_VERSION}")
             header_seen = True
+            parsed.log_head = data.get("log") if isinstance(data.get("log"), dict) else None
             continue
         parsed.records_read += 1
         if progress and parsed.records_read % 1000 == 0:
@@ -117,6 +126,11 @@ def parse_verbatim(path: Path, options: ImportOptions,
             elif record == "statement":
                 parsed.statements.append(_read_statement(data))
                 parsed.statement_locations.append(location)
+            elif record == "log":
+                if data.get("index") != len(parsed.log_entries) or not isinstance(
+                        data.get("entry"), str):
+                    raise InvalidRecordError(f"log entry {len(parsed.log_entries)} expected here")
+                parsed.log_entries.append(data["entry"])
             else:
                 raise InvalidRecordError(f"unknown record type {record!r}")
         except (ValueError, KeyError, TypeError, AttributeError) as error:
@@ -166,7 +180,48 @@ def _refused_change(stored: Statement, incoming: Statement, allow: frozenset[str
     return ""
 
 
+def _holds_only_the_seed(store: Store) -> bool:
+    """Whether the archive is new: nothing in it but the seed collection as loaded (which a new
+    data directory gets at its first start), or nothing at all."""
+    seed_ids = {item["statement_id"] for item in read_seed()["statements"]}
+    if store.count_statements(include_withdrawn=True) > len(seed_ids):
+        return False
+    statements = store.get_statements(store.all_statement_ids())
+    return all(statement_id in seed_ids and len(statement.revisions) == 1 and not statement.is_withdrawn
+               for statement_id, statement in statements.items())
+
+
 def _restore(store: Store, parsed: ParsedFile, report: ImportReport, options: ImportOptions) -> None:
+    stored = [entry for _, entry, _ in store.iter_log()]
+    # Restoring into a new archive takes the export as it is; into one that holds more, the
+    # changes an export makes to stored statements need the operator's --allow.
+    allow = frozenset(ALLOWED_CHANGES) if _holds_only_the_seed(store) else options.allow
+    _restore_records(store, parsed, report, allow)
+    if parsed.log_entries and parsed.log_entries[:len(stored)] == stored:
+        _restore_log(store, parsed, report)
+
+
+def _restore_log(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
+    """Put the export's log in place of the entries the restore wrote, when the header's
+    head is that of the entries and they describe exactly the archive now stored."""
+    head = parsed.log_head or {}
+    tree = MerkleTree(leaf_of(entry) for entry in parsed.log_entries)
+    if (head.get("size"), head.get("root")) != (tree.size, tree.root().hex()):
+        report.problems.append(RecordProblem(
+            "log", "the export's log entries do not have the head its header gives"))
+        return
+    written = [entry for _, entry, _ in store.iter_log()]
+    store.replace_log(parsed.log_entries)
+    problems = find_log_problems(store)
+    if problems:
+        store.replace_log(written)
+        report.problems.append(RecordProblem(
+            "log", f"the export's log does not describe its records ({problems[0][1]});"
+                   " the restored records are logged as imported"))
+
+
+def _restore_records(store: Store, parsed: ParsedFile, report: ImportReport,
+                     allow: frozenset[str]) -> None:
     stored_people = {person.person_id: person for person, _ in store.list_people()}
     new_people = []
     for person in parsed.people:
@@ -212,7 +267,7 @@ def _restore(store: Store, parsed: ParsedFile, report: ImportReport, options: Im
         if (stored.created_at == statement.created_at and not stored.is_withdrawn
                 and statement.revisions[:prefix] == stored.revisions
                 and len(statement.revisions) >= prefix):
-            refusal = _refused_change(stored, statement, options.allow)
+            refusal = _refused_change(stored, statement, allow)
             if refusal:
                 report.problems.append(RecordProblem(location, refusal))
                 continue
