@@ -338,3 +338,65 @@ def test_the_server_s_own_error_answers_carry_the_security_headers(live_server, 
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
     assert headers["content-type"] == "application/json"
     assert json.loads(body)["error"]["status"] == status
+
+
+# -- import: only regular files, bounded sizes ----------------------------------------------
+
+def _export_folder(tmp_path) -> Path:
+    from datetime import UTC, datetime
+
+    from tests.x_archive_builder import export_files, post, write_folder
+    when = datetime(2023, 2, 18, 19, 45, 15, tzinfo=UTC)
+    return write_folder(tmp_path / "export", export_files([post("1001", "fine words", when)]))
+
+
+def _import_with_timeout(data_dir: Path, path: Path):
+    """The import as a separate process, so that a hang fails the test instead of stopping it."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, VERBATIM_DATA_DIR=str(data_dir))
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "web", "import", str(path)],
+                          env=env, cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link-outside", "link-to-device"])
+def test_an_export_folder_holding_anything_but_regular_files_is_refused(tmp_path, kind):
+    import os
+    folder = _export_folder(tmp_path)
+    part = folder / "data" / "tweets-part1.js"
+    if kind == "fifo":
+        os.mkfifo(part)
+    elif kind == "link-outside":
+        outside = tmp_path / "elsewhere.js"
+        tweets = (folder / "data" / "tweets.js").read_text(encoding="utf-8")
+        outside.write_text(tweets.replace("1001", "1002"), encoding="utf-8")
+        part.symlink_to(outside)
+    else:
+        part.symlink_to("/dev/zero")
+    result = _import_with_timeout(tmp_path / "data", folder)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "tweets-part1.js" in result.stderr and "Traceback" not in result.stderr
+    assert ("symbolic link" if kind != "fifo" else "not a regular file") in result.stderr
+
+
+@pytest.mark.parametrize("target", ["fifo", "/dev/zero"])
+def test_a_path_that_is_a_pipe_or_a_device_is_refused_at_once(tmp_path, target):
+    import os
+    path = tmp_path / "records.jsonl"
+    if target == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(target)
+    result = _import_with_timeout(tmp_path / "data", path)
+    assert result.returncode == 1 and "not a regular file or folder" in result.stderr, result.stderr
+
+
+def test_an_oversized_account_file_is_refused_before_it_is_read(tmp_path):
+    from archive.importers.files import MAX_ACCOUNT_FILE_BYTES
+    folder = _export_folder(tmp_path)
+    with open(folder / "data" / "profile.js", "wb") as handle:
+        handle.truncate(MAX_ACCOUNT_FILE_BYTES + 1)  # sparse: no disk, and never read
+    result = _import_with_timeout(tmp_path / "data", folder)
+    assert result.returncode == 1 and "profile.js: larger than 16 MiB" in result.stderr, result.stderr

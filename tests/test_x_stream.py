@@ -53,6 +53,31 @@ def test_memory_holds_a_chunk_and_an_element_not_the_file(monkeypatch, tmp_path)
     assert largest < 3 * 4096
 
 
+@pytest.mark.parametrize("where", ["before the first element", "between elements", "before the end"])
+def test_a_long_run_of_white_space_is_dropped_as_it_is_read(monkeypatch, tmp_path, where):
+    """A part padded with megabytes of white space (a zip of such parts expands to gigabytes)
+    is read in a buffer of a chunk, not held whole; line numbers still count its breaks."""
+    padding = " \n" * 2_000_000
+    elements = [json.dumps({"tweet": tweet}) for tweet in many_posts(3)]
+    body = {"before the first element": padding + ",".join(elements),
+            "between elements": elements[0] + "," + padding + ",".join(elements[1:]),
+            "before the end": ",".join(elements) + padding}[where]
+    path = tmp_path / "tweets.js"
+    path.write_text("window.YTD.tweets.part0 = [" + body + "]", encoding="utf-8")
+    monkeypatch.setattr(x_stream, "CHUNK_CHARS", 4096)
+    largest, read = 0, []
+    with PartReader(lambda: open(path, "rb"), path.name) as part:
+        for _, element in part:
+            read.append(element)
+            largest = max(largest, len(part._buffer))
+    assert read == [json.loads(element) for element in elements]
+    assert largest < 3 * 4096
+    broken = tmp_path / "broken.js"
+    broken.write_text("window.YTD.tweets.part0 = [" + elements[0] + padding + "x]", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="line 2000001"):
+        read_all(broken)
+
+
 def test_numbers_strings_and_escapes_split_across_chunks(monkeypatch, tmp_path):
     elements = [12345678901234567890, "a \\u00e9 \u00e9 \"quoted\" \U0001f600 text",
                 [1.5e10, True, None], {"k": "v"}]

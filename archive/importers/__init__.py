@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from archive.importers.files import detect_format
+from archive.importers.files import check_readable_path, detect_format
 from archive.importers.jsonl import parse_jsonl
 from archive.importers.loader import ImportReport, load_parsed
 from archive.importers.mapping import ImportOptions, MappingError
@@ -45,6 +45,7 @@ def read_file(path: Path, options: ImportOptions, progress: Progress | None = No
     (and a file error may come from that reading); else they are all read here.
     """
     options.check()
+    check_readable_path(path)
     format_name = options.format_name or detect_format(path)
     if format_name not in _PARSERS:
         raise ImportFileError(f"unknown format {format_name!r}; formats are {', '.join(FORMATS)}")

@@ -23,6 +23,29 @@ _READ_ERRORS = (OSError, EOFError, zlib.error)
 EXPORT_FORMAT_NAME = "verbatim-export"
 
 
+# The most an account or profile file (read whole) may hold; real ones hold a few kilobytes.
+MAX_ACCOUNT_FILE_BYTES = 16 * 1024 * 1024
+
+
+def check_readable_path(path: Path) -> None:
+    """ImportFileError unless ``path`` is a regular file or a folder (after links): a pipe
+    would block the import, a device never end."""
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        raise ImportFileError(f"{path}: not a regular file or folder (a pipe, device or socket);"
+                              " nothing imported")
+
+
+def check_file_inside(file: Path, folder: Path) -> None:
+    """ImportFileError unless ``file``, found inside the export ``folder``, is a regular file
+    there: no symbolic link (which could lead outside the folder), pipe or device."""
+    label = file.relative_to(folder) if file.is_relative_to(folder) else file.name
+    if file.is_symlink():
+        raise ImportFileError(f"{label}: a symbolic link; only regular files inside the export"
+                              " are read")
+    if not file.is_file():
+        raise ImportFileError(f"{label}: not a regular file (a pipe, device or socket)")
+
+
 def open_binary(path: Path) -> BinaryIO:
     """The file's bytes, decompressed when it is gzip (whatever its name)."""
     try:

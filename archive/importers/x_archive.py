@@ -27,7 +27,14 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from archive.dates import InvalidDateError, PostedAt, parse_posted_at
-from archive.importers.files import MAX_DOCUMENT_BYTES, decode_document, open_binary, read_document
+from archive.importers.files import (
+    MAX_ACCOUNT_FILE_BYTES,
+    MAX_DOCUMENT_BYTES,
+    check_file_inside,
+    decode_document,
+    open_binary,
+    read_document,
+)
 from archive.importers.mapping import PENDING_SPEAKER, ImportOptions
 from archive.importers.records import (
     Candidate,
@@ -58,6 +65,9 @@ _PART_KINDS = {
 _POST_KINDS = ("tweets", "deleted", "community")
 _ACCOUNT_FILES = ("account.js", "profile.js")
 _X_DATE = "%a %b %d %H:%M:%S %z %Y"
+# The most all part files of one export may hold together (uncompressed, as declared): far
+# beyond a real account's export, and a bound for a zip whose parts expand without end.
+MAX_EXPORT_BYTES = 16 * 1024**3
 # X's own language codes that name no language: undetermined, and its private q.. codes.
 _NO_LANGUAGE = re.compile(r"^(und|q[a-z]{2})$")
 
@@ -126,13 +136,22 @@ class _Bundle:
                                     lambda: open_binary(path)))
             for sibling in sorted(path.parent.glob("*.js")):
                 if sibling.name in _ACCOUNT_FILES:
-                    self.account[sibling.name] = read_document(sibling)
+                    self._add_account_file(path.parent, sibling)
                 elif _kind_of(sibling.name) == "notes" and sibling != path:
                     self._add_file(path.parent, sibling)
         if not any(part.kind in _POST_KINDS for part in self.parts):
             raise ImportFileError(f"{path.name}: no tweets.js or tweet.js (or tweets-partN.js) in it")
+        notes = sum(part.size for part in self.parts if part.kind == "notes")
+        if notes > MAX_DOCUMENT_BYTES:  # notes are held in memory to be matched
+            raise ImportFileError(f"{path.name}: its note-tweet files hold more than"
+                                  f" {MAX_DOCUMENT_BYTES // 2**20} MiB together")
+        total = sum(part.size for part in self.parts)
+        if total > MAX_EXPORT_BYTES:
+            raise ImportFileError(f"{path.name}: its part files hold more than"
+                                  f" {MAX_EXPORT_BYTES // 2**30} GiB together")
 
     def _add_file(self, folder: Path, file: Path) -> None:
+        check_file_inside(file, folder)
         self.parts.append(_Part(_kind_of(file.name), str(file.relative_to(folder)),
                                 file.stat().st_size, lambda: open_binary(file)))
 
@@ -141,7 +160,13 @@ class _Bundle:
             if _kind_of(file.name):
                 self._add_file(folder, file)
             elif file.name in _ACCOUNT_FILES:
-                self.account[file.name] = read_document(file)
+                self._add_account_file(folder, file)
+
+    def _add_account_file(self, folder: Path, file: Path) -> None:
+        check_file_inside(file, folder)
+        if file.stat().st_size > MAX_ACCOUNT_FILE_BYTES:
+            raise ImportFileError(f"{file.name}: larger than {MAX_ACCOUNT_FILE_BYTES // 2**20} MiB")
+        self.account[file.name] = read_document(file)
 
     def _read_zip(self, path: Path) -> None:
         try:
@@ -155,9 +180,9 @@ class _Bundle:
                         self.parts.append(_Part(kind, info.filename, info.file_size,
                                                 lambda member=info.filename: _zip_member(path, member)))
                         continue
-                    if info.file_size > MAX_DOCUMENT_BYTES:
+                    if info.file_size > MAX_ACCOUNT_FILE_BYTES:
                         raise ImportFileError(f"{info.filename}: larger than"
-                                              f" {MAX_DOCUMENT_BYTES // 2**20} MiB")
+                                              f" {MAX_ACCOUNT_FILE_BYTES // 2**20} MiB")
                     self.account[name] = decode_document(archive.read(info), info.filename)
         except _ZIP_ERRORS as error:
             raise ImportFileError(f"{path.name}: cannot read the zip ({error})") from None

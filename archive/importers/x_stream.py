@@ -92,7 +92,13 @@ class PartReader:
     def _skip_space(self, position: int) -> int:
         while True:
             position = _SPACE.match(self._buffer, position).end()
-            if position < len(self._buffer) or not self._fill():
+            if position < len(self._buffer):
+                return position
+            # Only white space up to the buffer's end: drop it before reading on, so that a
+            # long run of it costs neither memory nor copying.
+            self._lines_before += self._buffer.count("\n", 0, position)
+            self._buffer, position = "", 0
+            if not self._fill():
                 return position
 
     def _fail(self, position: int, reason: str, *, cut_short: bool = False) -> ImportFileError:
