@@ -100,6 +100,17 @@ def date_key(date: bytes, statement_id: bytes, order: str) -> bytes:
     return date + b" " + statement_id
 
 
+def date_keys(reader: IndexReader, docnums: list[int], order: str) -> list[bytes]:
+    """``date_key`` of each of ``docnums``, to merge segments' orders. Many documents are read
+    from the two columns in one piece each (a file access per value took a second for 10,000
+    documents of 9 segments); a few, one by one."""
+    dates = reader.column_reader("date_key", translate=False)
+    ids = statement_id_column(reader)
+    if len(docnums) * 16 > reader.doc_count_all():
+        dates, ids = _all_values(dates), _all_values(ids)
+    return [date_key(dates[docnum], ids[docnum], order) for docnum in docnums]
+
+
 def count_facets(segments: list[tuple[IndexReader, list[int]]]) -> dict[str, Counter]:
     """Value counts per facet column over the matching documents of each segment."""
     counts = {name: Counter() for name in FACET_COLUMNS}

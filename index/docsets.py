@@ -11,6 +11,7 @@ to Whoosh's own matcher.
 from __future__ import annotations
 
 import threading
+import time
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
@@ -24,6 +25,8 @@ from whoosh.searching import Searcher
 # expands to hundreds of terms finds them all in the arrays; a server keeps its memory.
 MAX_CACHED_POSTINGS = 8_000_000  # postings kept as arrays, all terms together (about 32 MB)
 MAX_SET_POSTINGS = 600_000       # postings kept as sets as well (about 33 MB)
+# Documents whose positions are checked for a phrase between two looks at the deadline.
+PHRASE_BATCH = 2_000
 
 
 class _PostingCache:
@@ -114,23 +117,42 @@ def term_weights(leaf: Searcher, field_name: str, text) -> dict[int, float]:
     return _postings(leaf, field_name, text)[1]
 
 
+class MatchTimeoutError(Exception):
+    """Checking phrases ran past the search's deadline."""
+
+
 class SegmentMatches:
     """The documents each node of one query matches in one segment, each computed once
-    (the ranking asks again for the nodes the count has already answered)."""
+    (the ranking asks again for the nodes the count has already answered); identical
+    phrases share their work.
 
-    def __init__(self, leaf: Searcher):
+    With a ``deadline`` (``time.monotonic()``), phrases are checked a batch of documents at a
+    time, and the alternatives of an ``Or`` one after the other, until it passes; documents
+    left unchecked then count as not holding the phrase, alternatives not reached are left
+    out, and the result is marked ``incomplete``: the documents found all match, some that match may be
+    missing. Under a negation that would let through what must be excluded, so there a phrase
+    cut short raises MatchTimeoutError instead, which an ``Or`` answers by leaving that
+    alternative out and the whole query by matching nothing."""
+
+    def __init__(self, leaf: Searcher, deadline: float | None = None):
         self.leaf = leaf
-        # id(node) -> (node, its documents); ("phrase", id(node)) -> (node, {doc: matches})
+        self.deadline = deadline
+        self.incomplete = False
+        self._negated = 0  # how many negations enclose the node being computed
+        # id(node) -> (node, its documents); ("phrase", field, words) -> {doc: matches}
         self._memo: dict = {}
 
     def docs(self, node: wq.Query) -> set[int] | frozenset:
         """The documents of the segment that ``node`` matches, deleted ones included."""
         if isinstance(node, wq.Term):
             return term_docs(self.leaf, node.fieldname, node.text)
-        found = self._memo.get(id(node))
+        # a phrase by its words, so that the same phrase written twice is computed once
+        key = (("phrase-docs", node.fieldname, tuple(node.words))
+               if isinstance(node, wq.Phrase) and node.slop == 1 else id(node))
+        found = self._memo.get(key)
         if found is None:
             found = (node, self._compute(node))  # the node is kept so that its id stays its own
-            self._memo[id(node)] = found
+            self._memo[key] = found
         return found[1]
 
     def _compute(self, node: wq.Query) -> set[int] | frozenset:
@@ -140,7 +162,12 @@ class SegmentMatches:
         if isinstance(node, wq.Every):
             return frozenset(range(leaf.reader().doc_count_all()))
         if isinstance(node, wq.AndNot):
-            return self.docs(node.a) - self.docs(node.b)
+            self._negated += 1
+            try:
+                excluded = self.docs(node.b)
+            finally:
+                self._negated -= 1
+            return self.docs(node.a) - excluded
         if isinstance(node, wq.AndMaybe):
             return self.docs(node.a)
         if isinstance(node, wq.Require):
@@ -150,7 +177,15 @@ class SegmentMatches:
         if isinstance(node, wq.Or):
             result: set[int] = set()
             for child in node.subqueries:
-                result |= self.docs(child)
+                if self.past_deadline():  # the alternatives not looked at yet are left out
+                    self._cut_short()
+                    break
+                try:
+                    result |= self.docs(child)
+                except MatchTimeoutError:
+                    if self._negated:  # a part left out of what is excluded would let it through
+                        raise
+                    self.incomplete = True
             return result
         if isinstance(node, wq.Phrase) and node.slop == 1:
             return self.phrase_docs(node)
@@ -161,20 +196,57 @@ class SegmentMatches:
         """The documents (of ``within``, when given) where the phrase's words stand side by
         side, in order. Only documents with every word are looked at, and each once per
         search: the ranking asks again for the documents it scores."""
-        candidates = _intersection([term_docs(self.leaf, node.fieldname, word) for word in node.words])
+        key = ("phrase", node.fieldname, tuple(node.words))
+        memo = self._memo.get(key)
+        if memo is None:
+            if self.past_deadline():  # not even its words' postings are read any more
+                return self._cut_short()
+            memo = self._memo[key] = {}
+        candidates = self._with_every_word(node.fieldname, node.words)
         if within is not None:
             candidates = candidates & within
-        memo = self._memo.setdefault(("phrase", id(node)), (node, {}))[1]
-        unknown = [docnum for docnum in candidates if docnum not in memo]
-        if unknown:
-            found = _phrase_in(self.leaf, node.fieldname, list(node.words), unknown)
-            for docnum in unknown:
+        unknown = sorted(docnum for docnum in candidates if docnum not in memo)
+        for start in range(0, len(unknown), PHRASE_BATCH):
+            if self.past_deadline():
+                self._cut_short()
+                break
+            batch = unknown[start:start + PHRASE_BATCH]
+            found = _phrase_in(self.leaf, node.fieldname, list(node.words), batch)
+            for docnum in batch:
                 memo[docnum] = docnum in found
-        return {docnum for docnum in candidates if memo[docnum]}
+        return {docnum for docnum in candidates if memo.get(docnum)}
+
+    def _with_every_word(self, field_name: str, words) -> set[int] | frozenset:
+        """The documents holding every word, rarest word first: once none is left, the
+        postings of the commoner words are never read."""
+        reader = self.leaf.reader()
+        found: set[int] | frozenset | None = None
+        for word in sorted(set(words), key=lambda word: reader.doc_frequency(field_name, word)):
+            docs = term_docs(self.leaf, field_name, word)
+            found = set(docs) if found is None else found & docs
+            if not found:
+                break
+        return found if found is not None else frozenset()
+
+    def past_deadline(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def _cut_short(self) -> set[int]:
+        """No (more) documents for a phrase past the deadline: the result is incomplete, and
+        under a negation that would let through what must be excluded, so it raises there."""
+        if self._negated:
+            raise MatchTimeoutError
+        self.incomplete = True
+        return set()
 
     def matching(self, node: wq.Query) -> list[int]:
-        """The segment's live documents that match, in document order."""
-        found = self.docs(node)
+        """The segment's live documents that match, in document order (none, marked
+        ``incomplete``, when the deadline passed where no ``Or`` could leave a part out)."""
+        try:
+            found = self.docs(node)
+        except MatchTimeoutError:
+            self.incomplete = True
+            return []
         deleted = getattr(self.leaf.reader(), "deleted_docs_set", None)
         if deleted:
             found = found - deleted

@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.analysis import fold, query_terms, words_of
-from index.docsets import SegmentMatches, term_docs
+from index.docsets import MatchTimeoutError, SegmentMatches, term_docs
 from index.lexicon import word_frequency
 from index.query_language import Filter, ParsedQuery, Phrase, Word
 from index.spelling import correct_word, crosses_language
@@ -113,10 +113,12 @@ def near_docs(matches: SegmentMatches, words: QuoteWords, allowed: set[int] | fr
               ) -> tuple[list[int], int]:
     """The segment's live documents holding at least the required share of the words (within
     ``allowed``, the filters' documents, when given), sorted, and the number of words they
-    were required to hold."""
+    were required to hold. MatchTimeoutError when the matches' deadline passes first."""
     leaf = matches.leaf
     sets = []
     for terms in words.terms:
+        if matches.past_deadline():  # every word's documents are needed to count
+            raise MatchTimeoutError
         parts = [term_docs(leaf, "words", term) for term in terms]
         sets.append(parts[0] if len(parts) == 1 else frozenset().union(*parts) if parts else frozenset())
     need = required_words(words)

@@ -25,10 +25,10 @@ from whoosh.searching import Searcher
 from archive.records import KINDS, Statement
 from archive.store import StatementNotFoundError, Store
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
-from index.columns import count_facets, date_key, date_ranks, statement_id_column
+from index.columns import count_facets, date_keys, date_ranks, statement_id_column
 from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
-from index.docsets import SegmentMatches
+from index.docsets import MatchTimeoutError, SegmentMatches
 from index.lexicon import word_frequency
 from index.near_matches import (
     FALLBACK_BELOW,
@@ -55,6 +55,14 @@ MAX_FACET_VALUES = 50
 # Seconds from the start of a search after which relevance scoring stops and the results go
 # by date (at least RANK_TIME_MIN of scoring), so a search answers within about a second.
 SEARCH_TIME_BUDGET = 0.5
+# Seconds from the start of a search after which no further phrase or alternative of an OR
+# is checked: what is not checked by then is left out, with a notice.
+MATCH_TIME_BUDGET = 0.4
+NEAR_MATCHES_SKIPPED = ("Checking this search took too long to look for statements that hold most"
+                        " of its words as well.")
+MATCHING_TIMED_OUT = ("This search has too many alternatives or phrases of common words to check"
+                      " them all in time; the statements shown match, but some that match may be"
+                      " missing.")
 RANK_TIME_MIN = 0.1
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
 LANGUAGE_LABELS = {"de": "German", "en": "English"}
@@ -159,11 +167,11 @@ class SegmentHits(NamedTuple):
     docnums: list[int]
 
 
-def _matching(searcher: Searcher, built: BuiltQuery) -> list[SegmentHits]:
+def _matching(searcher: Searcher, built: BuiltQuery, deadline: float | None = None) -> list[SegmentHits]:
     whole = built.query if built.query is not None else wq.Every()
     hits = []
     for leaf, offset in searcher.leaf_searchers():
-        matches = SegmentMatches(leaf)
+        matches = SegmentMatches(leaf, deadline)
         hits.append(SegmentHits(leaf, offset, matches, matches.matching(whole)))
     return hits
 
@@ -181,7 +189,7 @@ def _ranked(searcher: Searcher, built: BuiltQuery, matching: list[SegmentHits], 
             return rank(searcher, built.query,
                         [(part.offset, part.matches, part.docnums) for part in matching], limit,
                         deadline)
-        except RankingTimeoutError:
+        except (RankingTimeoutError, MatchTimeoutError):
             built.notices.append(RANKING_TIMED_OUT)
         except UnrankableQueryError:
             ranked = _ranked_by_whoosh(searcher, built, limit, deadline)
@@ -196,10 +204,8 @@ def _ranked(searcher: Searcher, built: BuiltQuery, matching: list[SegmentHits], 
         if len(parts) == 1:
             return [(part.offset + docnum, 0.0) for docnum in top]
         # several segments: their first documents merged by the dates themselves
-        dates = reader.column_reader("date_key", translate=False)
-        ids = statement_id_column(reader)
-        best.extend((date_key(dates[docnum], ids[docnum], order), part.offset + docnum)
-                    for docnum in top)
+        best.extend(zip(date_keys(reader, top, order), (part.offset + docnum for docnum in top),
+                        strict=True))
     best.sort(reverse=order == "newest")
     return [(docnum, 0.0) for _key, docnum in best[:limit]]
 
@@ -326,12 +332,17 @@ def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: Built
     return text if text != parsed.text else None
 
 
-def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter]):
-    """The speakers, the built query and the matching documents per segment."""
+def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
+           deadline: float | None = None):
+    """The speakers, the built query and the matching documents per segment (phrases checked
+    until ``deadline``, see SegmentMatches)."""
     stamp = (str(generation), searcher.reader().generation())
     speakers = _speakers(store, searcher, stamp)
     built = build_query(parsed, searcher.reader(), speakers, _years(searcher, stamp), filters)
-    return speakers, built, _matching(searcher, built)
+    matching = _matching(searcher, built, deadline)
+    if any(part.matches.incomplete for part in matching):
+        built.notices.append(MATCHING_TIMED_OUT)
+    return speakers, built, matching
 
 
 def _finds_any(store: Store, searcher: Searcher, generation, query: str, filters: list[Filter]) -> bool:
@@ -352,7 +363,8 @@ class NearMatches(NamedTuple):
 
 
 def _near_matches(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
-                  speakers: SpeakerDirectory, with_all: int) -> NearMatches | None:
+                  speakers: SpeakerDirectory, with_all: int, deadline: float | None = None
+                  ) -> NearMatches | None:
     """The statements holding most of a long plain query's words when fewer than a page
     hold all of them (index.near_matches), or None when the query does not qualify or
     nothing comes close."""
@@ -369,7 +381,7 @@ def _near_matches(store: Store, searcher: Searcher, generation, parsed: ParsedQu
     restriction = build_query(only_filters, reader, speakers, _years(searcher, stamp), filters)
     matching = []
     for leaf, offset in searcher.leaf_searchers():
-        matches = SegmentMatches(leaf)
+        matches = SegmentMatches(leaf, deadline)
         allowed = None if restriction.query is None else matches.docs(restriction.query)
         docnums, _need = near_docs(matches, words, allowed)
         matching.append(SegmentHits(leaf, offset, matches, docnums))
@@ -415,9 +427,18 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
         return result
     generation, ix = live
     with directory.pooled_searcher(ix) as searcher:
-        speakers, built, matching = _match(store, searcher, generation, parsed, filters)
+        speakers, built, matching = _match(store, searcher, generation, parsed, filters,
+                                           started + MATCH_TIME_BUDGET)
         result.total = sum(len(part.docnums) for part in matching)
-        near = _near_matches(store, searcher, generation, parsed, filters, speakers, result.total)
+        near = None
+        try:
+            if time.monotonic() - started > SEARCH_TIME_BUDGET:
+                raise MatchTimeoutError
+            near = _near_matches(store, searcher, generation, parsed, filters, speakers, result.total,
+                                 started + MATCH_TIME_BUDGET)
+        except MatchTimeoutError:
+            if result.total < FALLBACK_BELOW and quote_tokens(parsed, filters) is not None:
+                result.notices.append(NEAR_MATCHES_SKIPPED)
         if near is not None:
             result.total = sum(len(part.docnums) for part in near.matching)
             matching = near.matching

@@ -270,3 +270,46 @@ def test_concurrent_searches_each_get_their_own_answer(indexed, data_dir):
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_identical_phrases_are_checked_once(indexed, data_dir, monkeypatch):
+    """The same phrase ORed 32 times costs what it costs once (it took 32 times as long)."""
+    from index import docsets
+
+    calls = []
+    checked = docsets._phrase_in
+    monkeypatch.setattr(docsets, "_phrase_in", lambda *args: calls.append(args[2]) or checked(*args))
+    once = find(indexed, data_dir, '"künstliche Intelligenz"')
+    single = len(calls)
+    calls.clear()
+    many = find(indexed, data_dir, " OR ".join(['"künstliche Intelligenz"'] * 32))
+    assert ids(many) == ids(once) and many.total == once.total >= 2
+    assert len(calls) == single
+
+
+def test_phrases_left_unchecked_at_the_deadline_are_left_out_with_a_notice(indexed, data_dir, monkeypatch):
+    import importlib
+
+    search_module = importlib.import_module("index.search")  # the module, not index.search()
+    query = '"künstliche Intelligenz" OR "schwierige Entscheidung"'
+    whole = find(indexed, data_dir, query)
+    assert whole.total >= 3 and not any("in time" in notice for notice in whole.notices)
+    monkeypatch.setattr(search_module, "MATCH_TIME_BUDGET", -1.0)  # the deadline has passed
+    cut = find(indexed, data_dir, query)
+    assert search_module.MATCHING_TIMED_OUT in cut.notices
+    assert set(ids(cut)) <= set(ids(whole))  # what is shown matches; nothing false is added
+    assert find(indexed, data_dir, "Auszeit").total >= 1  # words without phrases are not cut
+
+
+def test_a_negated_phrase_cut_short_never_lets_through_what_it_excludes(indexed, data_dir, monkeypatch):
+    import importlib
+
+    search_module = importlib.import_module("index.search")
+    query = 'OpenAI -"schwierige Entscheidung"'
+    whole = find(indexed, data_dir, query)
+    excluded = set(ids(find(indexed, data_dir, '"schwierige Entscheidung"')))
+    assert whole.total >= 1 and excluded and not excluded & set(ids(whole))
+    monkeypatch.setattr(search_module, "MATCH_TIME_BUDGET", -1.0)
+    cut = find(indexed, data_dir, query)
+    assert search_module.MATCHING_TIMED_OUT in cut.notices
+    assert not excluded & set(ids(cut)) and set(ids(cut)) <= set(ids(whole))
