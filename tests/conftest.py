@@ -121,7 +121,7 @@ def chromium_paths() -> tuple[str, str] | None:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
     """Debian's headless Chromium through chromedriver; skipped where it is not installed,
     except under CI, where its absence is a failure."""
     paths = chromium_paths()
@@ -138,7 +138,7 @@ def browser():
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=de-DE"):
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='verbatim-chromium-')}")
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium')}")
     driver = webdriver.Chrome(options=options, service=Service(executable_path=paths[1]))
     driver.set_page_load_timeout(30)
     try:
