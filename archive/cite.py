@@ -18,6 +18,7 @@ from datetime import date, datetime
 from archive.citation_ids import CitationRef
 from archive.dates import PostedAt
 from archive.records import Person, Source, Statement, split_paragraphs, split_sentences
+from archive.vocabulary import KIND_LABELS, language_name, platform_name
 
 ARCHIVE_NAME = "Verbatim"
 APA_TITLE_WORDS = 20  # APA 7 (10.15): the first 20 words of a post stand in for its title
@@ -30,23 +31,6 @@ MLA_MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Se
               "Nov.", "Dec.")
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
-    "en": "English", "es": "Spanish", "fi": "Finnish", "fr": "French", "he": "Hebrew",
-    "hi": "Hindi", "hu": "Hungarian", "it": "Italian", "ja": "Japanese", "ko": "Korean",
-    "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
-    "ru": "Russian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
-}
-PLATFORM_NAMES = {
-    "x": "X", "twitter": "Twitter", "mastodon": "Mastodon", "bluesky": "Bluesky",
-    "threads": "Threads", "facebook": "Facebook", "instagram": "Instagram",
-    "linkedin": "LinkedIn", "reddit": "Reddit", "youtube": "YouTube", "tiktok": "TikTok",
-}
-KIND_LABELS = {
-    "post": "post", "reply": "reply", "repost": "repost", "letter": "letter",
-    "remark": "remark", "interview": "interview", "speech": "speech", "article": "article",
-    "other": "statement",
-}
 # Kinds that exist only as platform posts; other kinds published on a platform are
 # "letter posted on X".
 POST_KINDS = ("post", "reply", "repost")
@@ -142,10 +126,6 @@ def _pinpoint(locator: CitationRef | None, paragraph_word: str) -> str:
     return text
 
 
-def language_name(tag: str) -> str:
-    return LANGUAGE_NAMES.get(tag.split("-")[0].lower(), tag)
-
-
 def _translated_from(statement: Statement) -> str:
     """``translated from English`` for a translation, '' for words in their own language."""
     if not statement.content.is_translation:
@@ -154,8 +134,7 @@ def _translated_from(statement: Statement) -> str:
 
 
 def _platform_name(statement: Statement) -> str:
-    platform = statement.content.platform
-    return PLATFORM_NAMES.get(platform.lower(), platform)
+    return platform_name(statement.content.platform)
 
 
 def _medium(statement: Statement) -> str:

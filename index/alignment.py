@@ -48,7 +48,7 @@ MAX_VOTES = 20_000
 
 KEY_CACHE_SIZE = 65_536
 
-KINDS = ("replaced", "missing", "added", "typographic")
+DIFFERENCE_KINDS = ("replaced", "missing", "added", "typographic")
 
 
 @lru_cache(maxsize=KEY_CACHE_SIZE)

@@ -18,6 +18,7 @@ from whoosh.reading import IndexReader
 
 from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
 from archive.records import KINDS
+from archive.vocabulary import LANGUAGE_ALIASES, PLATFORM_ALIASES
 from index.analysis import english_stem_cached, fold, fold_accents, german_stem, query_terms, words_of
 from index.date_filters import (
     DateFilterError,
@@ -55,8 +56,6 @@ DERIVATIONAL_ENDINGS = frozenset({
     "innen", "ling", "linge", "bare", "baren", "sam", "same", "samen", "ness", "less", "ment",
     "ship", "able", "ings", "ized", "izes", "ers",
 })
-LANGUAGE_ALIASES = {"german": "de", "deutsch": "de", "english": "en", "englisch": "en"}
-PLATFORM_ALIASES = {"twitter": ("x", "twitter"), "x": ("x", "twitter")}
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -68,13 +67,6 @@ class BuiltQuery:
     notices: list[str] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)  # positive single words, for spelling
     speaker_ids: set[str] = field(default_factory=set)
-
-
-def terms_within(reader: IndexReader, word: str, distance: int, prefix: int = 1):
-    """Words of the index within ``distance`` edits of ``word`` (same first letter), one
-    segment at a time: Whoosh's automaton runs per segment, while its multi-segment reader
-    falls back to comparing every word. The segments' words are searched in memory."""
-    return words_within(reader, word, distance, prefix)
 
 
 class QueryBuilder:
@@ -199,7 +191,7 @@ class QueryBuilder:
             return self.word(Word(node.text))
         room = max(0, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expanded))
         found = []
-        for term in terms_within(self.reader, plain, distance):
+        for term in words_within(self.reader, plain, distance):
             if len(found) >= room:
                 self.notice(f"'{node.text}~' is close to too many words; only {room} were searched.")
                 break

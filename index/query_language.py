@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from index.analysis import words_of
 
-MAX_QUERY_LENGTH = 1_000
+QUERY_READ_LENGTH = 1_000  # longer queries are cut here, with a notice
 MAX_CLAUSES = 32
 MAX_DEPTH = 8
 MIN_PREFIX = 3
@@ -120,10 +120,10 @@ def clean_query(text: str, notices: list[str]) -> str:
         text = "".join(char for char in text if unicodedata.category(char) != "Cf")
         notices.append("Invisible formatting characters in the query were ignored.")
     text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ").translate(TYPOGRAPHIC_QUOTES)
-    if len(text) > MAX_QUERY_LENGTH:
-        notices.append(f"The query is longer than {MAX_QUERY_LENGTH:,} characters;"
+    if len(text) > QUERY_READ_LENGTH:
+        notices.append(f"The query is longer than {QUERY_READ_LENGTH:,} characters;"
                        " only its beginning was used.")
-        text = text[:MAX_QUERY_LENGTH]
+        text = text[:QUERY_READ_LENGTH]
     return text
 
 

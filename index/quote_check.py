@@ -25,10 +25,11 @@ from datetime import date
 from pathlib import Path
 
 from archive.citation_ids import CitationRef
-from archive.cite import format_citation, language_name
+from archive.cite import format_citation
 from archive.dates import PostedAt
 from archive.records import Person, Statement, paragraph_spans, sentence_spans
 from archive.store import PersonNotFoundError, Store
+from archive.vocabulary import language_name
 from index import is_index_built
 from index.alignment import Alignment, Difference, align, tokenize_quote
 from index.results import SearchParameterError

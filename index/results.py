@@ -12,6 +12,9 @@ from archive.records import Statement
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("speaker", "year", "lang", "platform", "kind", "deleted")
+MAX_PER_PAGE = 100
+# A query longer than this is refused (400); the parser reads at most QUERY_READ_LENGTH of it.
+MAX_QUERY_LENGTH = 10_000
 
 
 class SearchParameterError(ValueError):

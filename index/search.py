@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 
 from archive.records import KINDS, Statement
 from archive.store import StatementNotFoundError, Store
+from archive.vocabulary import language_name, platform_name
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.columns import count_facets, date_keys, date_ranks, statement_id_column
 from index.date_filters import DateFilterError, read_date_span, span_between
@@ -44,12 +45,19 @@ from index.near_matches import (
 from index.query_builder import BuiltQuery, build_query
 from index.query_language import AllOf, Filter, ParsedQuery, Word, parse_query
 from index.ranking import RankingTimeoutError, UnrankableQueryError, rank
-from index.results import FACETS, SORTS, FacetValue, SearchHit, SearchPage, SearchParameterError
+from index.results import (
+    FACETS,
+    MAX_PER_PAGE,
+    SORTS,
+    FacetValue,
+    SearchHit,
+    SearchPage,
+    SearchParameterError,
+)
 from index.snippets import make_snippet
 from index.speakers import SpeakerDirectory, get_speaker_directory, name_words
 from index.spelling import correct_word, crosses_language
 
-MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
 MAX_FACET_VALUES = 50
 # Seconds from the start of a search after which relevance scoring stops and the results go
@@ -65,8 +73,6 @@ MATCHING_TIMED_OUT = ("This search has too many alternatives or phrases of commo
                       " missing.")
 RANK_TIME_MIN = 0.1
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
-LANGUAGE_LABELS = {"de": "German", "en": "English"}
-PLATFORM_LABELS = {"x": "X", "twitter": "Twitter"}
 RANKING_TIMED_OUT = ("Too many statements match these words to rank them by relevance in time;"
                      " they are sorted by date, newest first.")
 _PARAMETER_TEXT = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
@@ -245,9 +251,9 @@ def _facets(matching: list[SegmentHits], speakers: SpeakerDirectory) -> dict[str
             if name == "speaker":
                 label = speakers.display(value)
             elif name == "lang":
-                label = LANGUAGE_LABELS.get(value, value)
+                label = language_name(value)
             elif name == "platform":
-                label = PLATFORM_LABELS.get(value, value)
+                label = platform_name(value)
             else:
                 label = value
             values.append(FacetValue(value, label, count))

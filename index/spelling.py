@@ -16,7 +16,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from index.docsets import term_docs
-from index.lexicon import segment_words, word_frequency
+from index.lexicon import segment_words, word_frequency, words_within
 
 MAX_CANDIDATES = 200
 
@@ -55,8 +55,6 @@ def correct_word(reader: IndexReader, word: str, extra: dict[str, int]) -> str |
     ``extra`` adds words that are not in the index text (speaker names) with a weight.
     One edit is tried first (cheap); two only for long words when one finds nothing.
     """
-    from index.query_builder import terms_within
-
     limit = allowed_distance(word)
     best: tuple[int, int, str] | None = None
     for distance in range(1, limit + 1):
@@ -64,7 +62,7 @@ def correct_word(reader: IndexReader, word: str, extra: dict[str, int]) -> str |
             if candidate != word and edit_distance(word, candidate, distance) <= distance:
                 key = (distance, -weight, candidate)
                 best = key if best is None or key < best else best
-        for seen, candidate in enumerate(terms_within(reader, word, distance, prefix=distance)):
+        for seen, candidate in enumerate(words_within(reader, word, distance, prefix=distance)):
             if seen >= MAX_CANDIDATES:
                 break
             if candidate == word:

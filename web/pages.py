@@ -16,6 +16,7 @@ from archive.cite import CITATION_STYLES
 from archive.log import read_head
 from archive.records import sentence_spans
 from archive.store import PersonNotFoundError
+from archive.vocabulary import language_name
 from index.alignment import tokenize_quote
 from index.quote_check import MAX_QUOTE_LENGTH, VERDICT_WORDS, QuoteMatch
 from index.results import FACETS, SORTS
@@ -33,7 +34,6 @@ STYLE_LABELS = {
     "chicago-bib": "Chicago (bibliography)", "bibtex": "BibTeX", "csl-json": "CSL-JSON",
     "ris": "RIS", "plain": "Plain",
 }
-LANGUAGE_NAMES = {"de": "German", "en": "English"}
 # A search of this many words or more looks like a pasted sentence: the page offers a check.
 QUOTE_MIN_WORDS = 5
 # Every parameter the check reads; its links carry these and no others (see read_link_params).
@@ -174,7 +174,7 @@ def statement(reference: str):
         "statement.html", statement=found, ref=lookup.ref, paragraphs=paragraphs,
         citations=citations, linked=linked, sources=sources, replies=replies,
         reported_here=reported_here, today=date.today(),
-        language_names=LANGUAGE_NAMES,
+        language_name=language_name,
         json_url=url_for("pages.statement", reference=lookup.canonical + ".json"),
     )
     return api.cacheable(Response(response, mimetype="text/html"), api.statement_etag(lookup))

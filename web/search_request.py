@@ -7,12 +7,10 @@ from collections.abc import Iterator, Mapping
 import index
 from archive.records import Statement
 from archive.store import StatementNotFoundError
-from index.results import SORTS, SearchPage, SearchParameterError
+from index.results import MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchPage, SearchParameterError
 from web.errors import ApiError
 from web.resources import get_data_dir, get_store
 
-MAX_PER_PAGE = 100
-MAX_QUERY_LENGTH = 10_000
 FILTERS = ("speaker", "lang", "platform", "kind", "from", "to")
 # Every parameter a search reads; links to other pages of a search carry these and no others.
 SEARCH_PARAMETERS = ("q", *FILTERS, "sort", "page", "per_page")

@@ -24,7 +24,7 @@ from itertools import islice
 from archive.citation_ids import mint_citation_id
 from archive.importers.mapping import ImportOptions
 from archive.importers.records import Candidate, ParsedFile, RecordProblem
-from archive.importers.speakers import SpeakerDirectory
+from archive.importers.speakers import SpeakerResolver
 from archive.records import (
     InvalidRecordError,
     Revision,
@@ -189,7 +189,7 @@ class _ChunkLoader:
         self.allow_speaker_change = allow_speaker_change
         self.report = report
         self.title = title
-        self.directory = SpeakerDirectory([person for person, _ in store.list_people()])
+        self.directory = SpeakerResolver([person for person, _ in store.list_people()])
         self.people_stored = 0
         # matching key -> (where it was first read, fingerprint of its content)
         self.seen: dict[tuple, tuple[str, int]] = {}

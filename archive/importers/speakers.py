@@ -23,7 +23,7 @@ _HANDLE = re.compile(r"^@?[A-Za-z0-9_]{1,50}$")
 MAX_SPEAKER_LENGTH = 200
 
 
-class SpeakerDirectory:
+class SpeakerResolver:
     """The stored people plus those an import creates; resolves SpeakerRefs to person IDs."""
 
     def __init__(self, people: list[Person]):
