@@ -11,41 +11,31 @@ a page shows.
 
 from __future__ import annotations
 
-import sys
-import threading
 from array import array
 from collections import Counter
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 
+from index.cache import BoundedCache
+from index.whoosh_internals import (
+    cached_column_reader,
+    reference_codes,
+    segment_id,
+    single_byte_values,
+    variable_values,
+)
+
 FACET_COLUMNS = ("speaker", "year", "lang", "platform", "kind", "deleted")
 UNKNOWN_LAST = b"~"  # sorts after every date
 DATE_ORDERS = ("newest", "oldest")
 
-_CACHE: dict[tuple[str, str], object] = {}
-_GUARD = threading.Lock()
 MAX_CACHED = 256
-
-
-def _segment_key(reader: IndexReader) -> str:
-    segment = getattr(reader, "_segment", None)
-    if segment is None:
-        return f"reader-{id(reader)}"
-    return segment.segment_id()
+_CACHE: BoundedCache = BoundedCache(MAX_CACHED)
 
 
 def _cached(reader: IndexReader, name: str, build):
-    key = (_segment_key(reader), name)
-    with _GUARD:
-        found = _CACHE.get(key)
-    if found is None:
-        found = build()
-        with _GUARD:
-            if len(_CACHE) > MAX_CACHED:
-                _CACHE.clear()
-            _CACHE[key] = found
-    return found
+    return _CACHE.fetch((segment_id(reader), name), build)
 
 
 def facet_codes(reader: IndexReader, name: str) -> tuple[array, list[bytes]]:
@@ -55,15 +45,9 @@ def facet_codes(reader: IndexReader, name: str) -> tuple[array, list[bytes]]:
 
 def _read_codes(reader: IndexReader, name: str) -> tuple[array, list[bytes]]:
     column = reader.column_reader(name, translate=False)
-    parts = ("_dbfile", "_basepos", "_doccount", "_typecode", "_itemsize", "_uniques")
-    if all(hasattr(column, part) for part in parts):
-        # whoosh-reloaded 2.7.5's RefBytesColumn (a frozen library): the references are
-        # one array of big-endian integers, read in one piece
-        raw = column._dbfile.get(column._basepos, column._doccount * column._itemsize)
-        codes = array(column._typecode, raw)
-        if column._itemsize > 1 and sys.byteorder == "little":
-            codes.byteswap()
-        return codes, list(column._uniques)
+    whole = reference_codes(column)
+    if whole is not None:
+        return whole
     values: list[bytes] = []
     numbers: dict[bytes, int] = {}
     codes = array("I")
@@ -128,22 +112,16 @@ def statement_id_column(reader: IndexReader):
     """The segment's statement ID column, kept with the reader: opening it reads two arrays
     as long as the segment (a few milliseconds at a million statements), and a pooled reader
     serves one search at a time."""
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        return perdoc._cached_reader("statement_id", reader.schema["statement_id"].column_type)
-    return reader.column_reader("statement_id", translate=False)
+    column = cached_column_reader(reader, "statement_id", reader.schema["statement_id"].column_type)
+    return column if column is not None else reader.column_reader("statement_id", translate=False)
 
 
 def _all_values(column) -> list[bytes]:
     """Every value of a variable-length bytes column. whoosh-reloaded 2.7.5's reader (a frozen
     library) reads one value per file access; its values lie side by side, so they are read
     in one piece and cut at the column's own offsets."""
-    parts = ("_dbfile", "_basepos", "_offsets", "_lengths")
-    if not all(hasattr(column, part) for part in parts) or not len(column._lengths):
-        return list(column)
-    offsets, lengths = column._offsets, column._lengths
-    data = column._dbfile.get(column._basepos, offsets[-1] + lengths[-1])
-    return [data[offset:offset + length] for offset, length in zip(offsets, lengths, strict=True)]
+    values = variable_values(column)
+    return values if values is not None else list(column)
 
 
 def length_bytes(reader: IndexReader, field_name: str) -> bytes:
@@ -153,13 +131,9 @@ def length_bytes(reader: IndexReader, field_name: str) -> bytes:
 
 def _read_lengths(reader: IndexReader, field_name: str) -> bytes:
     doccount = reader.doc_count_all()
-    perdoc = getattr(reader, "_perdoc", None)
-    # whoosh-reloaded 2.7.5 keeps a field's lengths in a one-byte column (a frozen library)
-    column = perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN) if perdoc else None
+    # whoosh-reloaded keeps a field's lengths in a one-byte column
+    column = cached_column_reader(reader, _lenfield(field_name), LENGTHS_COLUMN)
     if column is None:
         return bytes(doccount)
-    if all(hasattr(column, part) for part in ("_dbfile", "_basepos", "_count", "_fixedlen")) \
-            and column._fixedlen == 1:
-        data = column._dbfile.get(column._basepos, column._count) if column._count else b""
-        return data + bytes(doccount - len(data))
-    return bytes(column)
+    data = single_byte_values(column)
+    return data + bytes(doccount - len(data)) if data is not None else bytes(column)

@@ -10,15 +10,14 @@ to Whoosh's own matcher.
 
 from __future__ import annotations
 
-import threading
 import time
 from array import array
-from bisect import bisect_left
-from collections import OrderedDict
-from collections.abc import Callable
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
+
+from index.cache import BoundedCache
+from index.whoosh_internals import can_seek, posting_blocks, seek, segment_id
 
 # Postings are cached twice over: every cached term as an array (4 bytes a posting), and the
 # most recently used as sets for the set operations (about 55 bytes a posting). A query that
@@ -29,42 +28,8 @@ MAX_SET_POSTINGS = 600_000       # postings kept as sets as well (about 33 MB)
 PHRASE_BATCH = 2_000
 
 
-class _PostingCache:
-    """Least recently used first out, bounded by the postings its values hold; thread-safe."""
-
-    def __init__(self, limit: int, size: Callable[[object], int]):
-        self.limit = limit
-        self._size = size
-        self._items: OrderedDict[tuple, object] = OrderedDict()
-        self._held = 0
-        self._guard = threading.Lock()
-
-    def fetch(self, key: tuple, load: Callable[[], object]):
-        """The value under ``key``, loaded (outside the lock) and kept when it is missing."""
-        with self._guard:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        found = load()
-        with self._guard:
-            if key not in self._items:
-                self._items[key] = found
-                self._held += self._size(found)
-            while self._held > self.limit and self._items:
-                _key, dropped = self._items.popitem(last=False)
-                self._held -= self._size(dropped)
-        return found
-
-
-_ARRAYS = _PostingCache(MAX_CACHED_POSTINGS, lambda found: len(found[0]) + len(found[1]))
-_SETS = _PostingCache(MAX_SET_POSTINGS, len)
-
-
-def segment_id(leaf: Searcher) -> str:
-    """The ID of the segment a leaf searcher reads (stable for the segment's life)."""
-    segment = getattr(leaf.reader(), "_segment", None)
-    return segment.segment_id() if segment is not None else f"reader-{id(leaf.reader())}"
+_ARRAYS: BoundedCache = BoundedCache(MAX_CACHED_POSTINGS, lambda found: len(found[0]) + len(found[1]))
+_SETS: BoundedCache = BoundedCache(MAX_SET_POSTINGS, len)
 
 
 def _read_postings(leaf: Searcher, field_name: str, text) -> tuple[array, dict[int, float]]:
@@ -77,21 +42,13 @@ def _read_postings(leaf: Searcher, field_name: str, text) -> tuple[array, dict[i
     matcher = getattr(matcher, "child", matcher)
     ids: list[int] = []
     weights: dict[int, float] = {}
-    if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_atend")):
-        # Whole blocks at a time (whoosh-reloaded 2.7.5's W3LeafMatcher; the library is frozen)
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            block_ids = matcher._ids[matcher._i:matcher._blocklength]
-            block_weights = matcher._weights[matcher._i:matcher._blocklength]
+    blocks = posting_blocks(matcher)
+    if blocks is not None:
+        for block_ids, block_weights in blocks:
             ids.extend(block_ids)
             if any(weight != 1.0 for weight in block_weights):
                 weights.update((docnum, weight) for docnum, weight
                                in zip(block_ids, block_weights, strict=True) if weight != 1.0)
-            matcher._i = matcher._blocklength
-            matcher._next_block()
     else:
         while matcher.is_active():
             ids.append(matcher.id())
@@ -102,13 +59,13 @@ def _read_postings(leaf: Searcher, field_name: str, text) -> tuple[array, dict[i
 
 
 def _postings(leaf: Searcher, field_name: str, text) -> tuple[array, dict[int, float]]:
-    return _ARRAYS.fetch((segment_id(leaf), field_name, text),
+    return _ARRAYS.fetch((segment_id(leaf.reader()), field_name, text),
                          lambda: _read_postings(leaf, field_name, text))
 
 
 def term_docs(leaf: Searcher, field_name: str, text) -> frozenset:
     """Every document of the segment with this term, deleted ones included (cached)."""
-    return _SETS.fetch((segment_id(leaf), field_name, text),
+    return _SETS.fetch((segment_id(leaf.reader()), field_name, text),
                        lambda: frozenset(_postings(leaf, field_name, text)[0]))
 
 
@@ -254,16 +211,15 @@ class SegmentMatches:
 
 
 def positions_in(leaf: Searcher, field_name: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
-    """The word's positions in each of ``docnums`` (sorted) that has it. Whoosh's own
-    ``skip_to`` steps through a block posting by posting; this finds the document in the
-    block's ID array by bisection (whoosh-reloaded 2.7.5's W3LeafMatcher, a frozen library)."""
+    """The word's positions in each of ``docnums`` (sorted) that has it (found in each
+    block by bisection where the matcher allows)."""
     if (field_name, word) not in leaf.reader():
         return {}
     matcher = leaf.reader().postings(field_name, word)
     matcher = getattr(matcher, "child", matcher)
     decode = matcher.format.decoder("positions")
     found: dict[int, list[int]] = {}
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_skip_to_block", "block_max_id")):
+    if not can_seek(matcher):
         for docnum in docnums:
             if not matcher.is_active():
                 break
@@ -274,15 +230,7 @@ def positions_in(leaf: Searcher, field_name: str, word: str, docnums: list[int])
     for docnum in docnums:
         if not matcher.is_active():
             break
-        if docnum > matcher.block_max_id():
-            matcher._skip_to_block(lambda target=docnum: target > matcher.block_max_id())
-            if not matcher.is_active():
-                break
-        if matcher._ids is None:
-            matcher._read_ids()
-        where = bisect_left(matcher._ids, docnum, matcher._i, matcher._blocklength)
-        matcher._i = where  # docnum <= the block's last ID, so where is inside the block
-        if matcher._ids[where] == docnum:
+        if seek(matcher, docnum):
             found[docnum] = decode(matcher.value())
     return found
 

@@ -20,9 +20,7 @@ from archive.records import Statement
 from archive.store import StatementNotFoundError, Store
 from index.directory import IndexDirectory, IndexLockTimeoutError, get_index_directory
 from index.schema import build_document
-from index.whoosh_fixes import install as install_whoosh_fixes
-
-install_whoosh_fixes()
+from index.whoosh_internals import install_fixes
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +64,7 @@ def _load(store: Store, statement_ids: set[str], gone: set[str]) -> Iterator[Sta
 
 
 def _open_writer(ix: FileIndex, batch_size: int):
+    install_fixes()
     if batch_size >= PARALLEL_BATCH and (os.cpu_count() or 1) > 1:
         return ix.writer(procs=2, multisegment=True, batchsize=500,
                          limitmb=WRITER_MEMORY_MB // 2)

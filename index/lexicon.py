@@ -1,29 +1,28 @@
 """The ``words`` lexicon of each segment as a sorted list in memory, for typo matching and
 for the words that start with a given word (German compounds).
 
-Whoosh's Levenshtein automaton jumps through the lexicon with one ``find`` per step; on
-disk each ``find`` is a binary search of file reads, and that was most of the time a
-"did you mean" took. Segments never change once written, so each segment's word list is
-read once per process and searched with ``bisect``; the automaton is built once per word
-instead of once per segment. Whoosh's ``iter_prefix`` on an index of several segments
-merges their term files read from disk, which took two milliseconds a word.
+Segments never change once written, so each segment's word list is read once per process
+and searched with ``bisect``: Whoosh's Levenshtein automaton then takes each ``find`` step in
+memory rather than by file reads, and is built once per word instead of once per segment;
+prefixes are found without merging the segments' term files from disk (figures:
+bench/README.md).
 """
 
 from __future__ import annotations
 
-import threading
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Iterator
 
 from whoosh.codec.base import Automata
 from whoosh.reading import IndexReader
 
+from index.cache import BoundedCache
+from index.whoosh_internals import segment_id
+
 MAX_CACHED_SEGMENTS = 64
 
-_CACHE: OrderedDict[str, tuple[list[str], array]] = OrderedDict()
-_GUARD = threading.Lock()
+_CACHE: BoundedCache[tuple[list[str], array]] = BoundedCache(MAX_CACHED_SEGMENTS)
 
 
 class _ListCursor:
@@ -43,24 +42,17 @@ class _ListCursor:
 def _segment_lexicon(leaf: IndexReader, field_name: str) -> tuple[list[str], array]:
     """Every term of the field in one segment, sorted, and the number of documents of each
     (cached per segment)."""
-    segment = getattr(leaf, "_segment", None)
-    key = f"{segment.segment_id() if segment is not None else id(leaf)}/{field_name}"
-    with _GUARD:
-        found = _CACHE.get(key)
-        if found is not None:
-            _CACHE.move_to_end(key)
-            return found
+    key = (segment_id(leaf), field_name)
+    return _CACHE.fetch(key, lambda: _read_lexicon(leaf, field_name))
+
+
+def _read_lexicon(leaf: IndexReader, field_name: str) -> tuple[list[str], array]:
     words: list[str] = []
     counts = array("I")
     for term, info in leaf.iter_field(field_name):
         words.append(term.decode("utf-8") if isinstance(term, bytes) else term)
         counts.append(info.doc_frequency())
-    found = (words, counts)
-    with _GUARD:
-        _CACHE[key] = found
-        while len(_CACHE) > MAX_CACHED_SEGMENTS:
-            _CACHE.popitem(last=False)
-    return found
+    return words, counts
 
 
 def segment_words(leaf: IndexReader, field_name: str = "words") -> list[str]:

@@ -1,11 +1,10 @@
 """Relevance ranking: Whoosh's BM25F scores, summed over the query tree for the documents
 the query matches, from the cached posting sets instead of Whoosh's matcher tree.
 
-Whoosh's collector steps a tree of matchers document by document, in Python, through every
-term a query expands to; for a query with thousands of hits that walk was four fifths of a
-search. The documents a query matches are already known (index.docsets), and a score is a
-sum over the query's terms, so each term here adds its part to the documents it shares with
-the hits, in set operations and one short loop. The scores are Whoosh's own, term by term:
+The documents a query matches are already known (index.docsets), and a score is a sum over
+the query's terms, so each term adds its part to the documents it shares with the hits, in
+set operations and one short loop, rather than stepping Whoosh's matcher tree document by
+document (why, with figures: bench/README.md). The scores are Whoosh's own, term by term:
 BM25F (B 0.75, K1 1.2, idf and average length of the whole index) on the text, the weight
 on ID fields, multiplied by the boosts on the way down; ``Or`` and ``And`` add their
 children's scores, ``AndNot`` and ``Require`` score their first part, ``AndMaybe`` adds
@@ -17,7 +16,6 @@ and the caller falls back to Whoosh.
 from __future__ import annotations
 
 import heapq
-import threading
 import time
 from collections.abc import Callable
 
@@ -25,6 +23,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from index.cache import BoundedCache
 from index.columns import length_bytes
 from index.docsets import SegmentMatches, term_docs, term_weights
 
@@ -41,21 +40,13 @@ class RankingTimeoutError(Exception):
 
 
 # Per average length: K1 * ((1 - B) + B * length / average) for each of the 256 encoded lengths
-_NORMS: dict[float, list[float]] = {}
-_GUARD = threading.Lock()
 MAX_CACHED_NORMS = 64  # one per index state (the average length changes with each commit)
+_NORMS: BoundedCache[list[float]] = BoundedCache(MAX_CACHED_NORMS)
 
 
 def _norms(average: float) -> list[float]:
-    with _GUARD:
-        found = _NORMS.get(average)
-    if found is None:
-        found = [K1 * ((1 - B) + B * byte_to_length(code) / average) for code in range(256)]
-        with _GUARD:
-            if len(_NORMS) > MAX_CACHED_NORMS:
-                _NORMS.clear()
-            _NORMS[average] = found
-    return found
+    return _NORMS.fetch(average, lambda: [K1 * ((1 - B) + B * byte_to_length(code) / average)
+                                          for code in range(256)])
 
 
 class _SegmentScorer:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import threading
 import time
 from bisect import bisect_right
 from collections import Counter
@@ -26,6 +25,7 @@ from archive.records import KINDS, Statement
 from archive.store import StatementNotFoundError, Store
 from archive.vocabulary import language_name, platform_name
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
+from index.cache import BoundedCache
 from index.columns import count_facets, date_keys, date_ranks, statement_id_column
 from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
@@ -131,15 +131,14 @@ def _joined_dates(filters: list[Filter]) -> list[Filter]:
 
 # Years and person IDs of the index, per index state: reading two lexicons through every
 # segment took a few milliseconds per search.
-_LEXICONS: dict[tuple, tuple[list[int], list[str]]] = {}
-_LEXICONS_GUARD = threading.Lock()
+_LEXICONS: BoundedCache[tuple[list[int], list[str]]] = BoundedCache(8)
 
 
 def _lexicons(searcher: Searcher, stamp: tuple) -> tuple[list[int], list[str]]:
-    with _LEXICONS_GUARD:
-        found = _LEXICONS.get(stamp)
-    if found is not None:
-        return found
+    return _LEXICONS.fetch(stamp, lambda: _read_lexicons(searcher))
+
+
+def _read_lexicons(searcher: Searcher) -> tuple[list[int], list[str]]:
     years = []
     for term in searcher.reader().lexicon("year"):
         text = term.decode("ascii") if isinstance(term, bytes) else term
@@ -147,12 +146,7 @@ def _lexicons(searcher: Searcher, stamp: tuple) -> tuple[list[int], list[str]]:
             years.append(int(text))
     person_ids = [term.decode("utf-8") if isinstance(term, bytes) else term
                   for term in searcher.reader().lexicon("speaker")]
-    found = (sorted(years), person_ids)
-    with _LEXICONS_GUARD:
-        if len(_LEXICONS) > 8:
-            _LEXICONS.clear()
-        _LEXICONS[stamp] = found
-    return found
+    return sorted(years), person_ids
 
 
 def _years(searcher: Searcher, stamp: tuple) -> list[int]:

@@ -7,12 +7,12 @@ cached until the index changes) maps folded name words to those IDs.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from archive.records import Person
 from archive.store import PersonNotFoundError, Store
 from index.analysis import fold, words_of
+from index.cache import BoundedCache
 from index.spelling import edit_distance
 
 
@@ -71,25 +71,19 @@ def name_words(person: Person) -> set[str]:
     return {fold(word) for part in parts for word in words_of(part.replace("-", " "))}
 
 
-_CACHE: dict[tuple, SpeakerDirectory] = {}
-_CACHE_GUARD = threading.Lock()
+_CACHE: BoundedCache[SpeakerDirectory] = BoundedCache(8)
 
 
 def get_speaker_directory(store: Store, person_ids: list[str], stamp: tuple) -> SpeakerDirectory:
     """The directory of these people, cached under ``stamp`` (which changes with the index)."""
-    with _CACHE_GUARD:
-        found = _CACHE.get(stamp)
-    if found is not None:
-        return found
+    return _CACHE.fetch(stamp, lambda: _build_directory(store, person_ids))
+
+
+def _build_directory(store: Store, person_ids: list[str]) -> SpeakerDirectory:
     people = []
     for person_id in person_ids:
         try:
             people.append(store.get_person(person_id))
         except PersonNotFoundError:
             continue
-    built = SpeakerDirectory.build(people)
-    with _CACHE_GUARD:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[stamp] = built
-    return built
+    return SpeakerDirectory.build(people)
