@@ -7,6 +7,7 @@ web/payloads.py, so the HTML pages' ``.json`` twins answer the same.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,8 @@ from archive.cite import CITATION_STYLES, format_citation
 from archive.export import iter_statements_csv, iter_statements_jsonl
 from archive.log import consistency, read_head, statement_proof
 from archive.merkle import ProofError
-from archive.store import PersonNotFoundError
 from web.check_request import read_check_body, run_check
+from web.contexts import StatementContext, speaker_context, statement_context
 from web.errors import ApiError
 from web.hosts import absolute_url
 from web.lookup import find_statement, gone
@@ -94,19 +95,28 @@ def cacheable(response: Response, etag: str) -> Response:
     return response.make_conditional(request)
 
 
-def statement_etag(lookup) -> str:
+def statement_etag(lookup, context: StatementContext | None = None) -> str:
+    """The statement's revision and status, and with a context, the statements linked to and
+    from it: a new reply changes the permalink (HTML and JSON), not its citations."""
     statement = lookup.statement
-    return f"{lookup.canonical}-r{statement.revisions[-1].revision}-{statement.status}"
+    tag = f"{lookup.canonical}-r{statement.revisions[-1].revision}-{statement.status}"
+    if context is None:
+        return tag
+    links = [f"{name}={target.statement_id}" for name, target in sorted(context.linked.items())]
+    links += ["reply=" + reply.statement_id for reply in context.replies]
+    links += ["reports=" + reported.statement_id for reported in context.reported_here]
+    return f"{tag}-{hashlib.sha256(' '.join(links).encode()).hexdigest()[:12]}"
 
 
 def statement_json(reference: str) -> Response:
     lookup = find_statement(reference)
     if lookup.statement.is_withdrawn:
         raise gone(lookup)
-    payload = build_statement_payload(lookup.statement, get_store())
+    context = statement_context(lookup, get_store())
+    payload = build_statement_payload(context)
     if lookup.ref.paragraph is not None:
         payload["locator"] = lookup.ref.locator
-    return cacheable(jsonify(payload), statement_etag(lookup))
+    return cacheable(jsonify(payload), statement_etag(lookup, context))
 
 
 @bp.get("/statements/<reference>")
@@ -157,13 +167,8 @@ def speakers():
 
 
 def speaker_json(person_id: str) -> Response:
-    store = get_store()
-    try:
-        person = store.get_person(person_id)
-    except PersonNotFoundError:
-        raise ApiError(404, f"No speaker {person_id[:60]!r}.") from None
-    statements = [s for s in store.statements_by_person(person_id) if not s.is_withdrawn]
-    return jsonify(build_speaker_payload(person, len(statements), statements))
+    context = speaker_context(person_id, get_store())
+    return jsonify(build_speaker_payload(context.person, context.live_count, context.statements))
 
 
 @bp.get("/speakers/<person_id>")

@@ -15,13 +15,13 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from archive.cite import CITATION_STYLES
 from archive.log import read_head
 from archive.records import sentence_spans
-from archive.store import PersonNotFoundError
 from archive.vocabulary import language_name
 from index.alignment import tokenize_quote
 from index.quote_check import MAX_QUOTE_LENGTH, VERDICT_WORDS, QuoteMatch
 from index.results import FACETS, SORTS
 from web import api
 from web.check_request import run_check
+from web.contexts import speaker_context, statement_context
 from web.errors import ApiError, wants_json
 from web.lookup import find_statement, gone
 from web.resources import get_store
@@ -153,31 +153,21 @@ def statement(reference: str):
         return render_template("tombstone.html", statement=found, error=error,
                                json_url=url_for("pages.statement", reference=lookup.canonical + ".json")
                                ), 410
-    store = get_store()
+    context = statement_context(lookup, get_store())
     citations = []
     for style, text in api.build_citations(lookup, CITATION_STYLES).items():
         if isinstance(text, dict):
             text = json.dumps(text, ensure_ascii=False, indent=2)
         citations.append((style, STYLE_LABELS.get(style, style), text))
-    linked = {}
-    for name in ("in_reply_to", "reported_by", "translation_of"):
-        target = getattr(found.content, name)
-        if target and store.has_statement(target):
-            linked[name] = store.get_statement(target)
-    reported_here = [store.get_statement(i)
-                     for i in store.find_linking_statements(found.statement_id, "reported_by")]
-    replies = [store.get_statement(i)
-               for i in store.find_linking_statements(found.statement_id, "in_reply_to")]
-    sources = [(ref, store.get_source(ref.source_id)) for ref in found.content.sources]
     paragraphs = [split_for_display(p) for p in found.paragraphs()]
     response = render_template(
         "statement.html", statement=found, ref=lookup.ref, paragraphs=paragraphs,
-        citations=citations, linked=linked, sources=sources, replies=replies,
-        reported_here=reported_here, today=date.today(),
+        citations=citations, linked=context.linked, sources=context.sources,
+        replies=context.replies, reported_here=context.reported_here, today=date.today(),
         language_name=language_name,
         json_url=url_for("pages.statement", reference=lookup.canonical + ".json"),
     )
-    return api.cacheable(Response(response, mimetype="text/html"), api.statement_etag(lookup))
+    return api.cacheable(Response(response, mimetype="text/html"), api.statement_etag(lookup, context))
 
 
 @bp.get("/speakers")
@@ -199,13 +189,8 @@ def speaker(person_id: str):
     person_id = person_id[:-5] if as_json else person_id
     if as_json or wants_json():
         return api.speaker_json(person_id)
-    store = get_store()
-    try:
-        person = store.get_person(person_id)
-    except PersonNotFoundError:
-        raise ApiError(404, f"No speaker {person_id[:60]!r}.") from None
-    statements = store.statements_by_person(person_id)
-    return render_template("speaker.html", person=person, statements=statements,
+    context = speaker_context(person_id, get_store())
+    return render_template("speaker.html", person=context.person, statements=context.statements,
                            json_url=url_for("pages.speaker", person_id=person_id + ".json"))
 
 

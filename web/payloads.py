@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import url_for
 
 from archive.records import Person, Statement
-from archive.store import Store
 from index.quote_check import Coverage, QuoteCheck, QuoteMatch
 from index.results import FACETS, SearchPage
+from web.contexts import StatementContext
 from web.hosts import absolute_url
 
 
@@ -71,17 +71,22 @@ def build_search_payload(page: SearchPage, statements: dict[str, Statement]) -> 
     }
 
 
-def build_statement_payload(statement: Statement, store: Store) -> dict:
-    """The full record: every field, the revision history, hash, links and sources."""
+def statement_brief(statement: Statement) -> dict:
+    """A statement another one links to or from: its ID, permalink and speaker."""
+    return {"statement_id": statement.statement_id, "url": permalink(statement.statement_id),
+            "speaker": speaker_brief(statement.speaker)}
+
+
+def build_statement_payload(context: StatementContext) -> dict:
+    """The full record: every field, the revision history, hash, links and sources, the
+    stored statements it links to, and those that reply to it or that it reports."""
+    statement = context.statement
     record = statement.to_dict()
     record["revision_url"] = permalink(f"{statement.statement_id}@{statement.revision.revision}")
     record["date_display"] = statement.content.posted_at.describe()
     record["paragraphs"] = statement.paragraphs()
-    sources = []
-    for ref in statement.content.sources:
-        source = store.get_source(ref.source_id)
-        sources.append({**ref.to_dict(), **(source.to_dict() if source else {})})
-    record["sources"] = sources
+    record["sources"] = [{**ref.to_dict(), **(source.to_dict() if source else {})}
+                         for ref, source in context.sources]
     for name in ("in_reply_to", "reported_by", "translation_of"):
         record[name] = record[name] or None
         record[f"{name}_url"] = permalink(record[name]) if record[name] else None
@@ -89,6 +94,9 @@ def build_statement_payload(statement: Statement, store: Store) -> dict:
                  "venue", "in_reply_to_external", "display_text", "original_lang"):
         if name in record and record[name] == "":
             record[name] = None
+    record["linked"] = {name: statement_brief(target) for name, target in context.linked.items()}
+    record["replies"] = [statement_brief(reply) for reply in context.replies]
+    record["reported_here"] = [statement_brief(reported) for reported in context.reported_here]
     record["original_url"] = statement.content.url or None
     record["url"] = permalink(statement.statement_id)  # the API's "url" is always the permalink
     return record
@@ -101,8 +109,17 @@ def build_speaker_payload(person: Person, statement_count: int | None = None,
     if statement_count is not None:
         payload["statement_count"] = statement_count
     if statements is not None:
-        payload["statements"] = [build_result_item(s, "") | {"status": s.status} for s in statements]
+        payload["statements"] = [_tombstone_item(s) if s.is_withdrawn
+                                 else build_result_item(s, "") | {"status": s.status}
+                                 for s in statements]
     return payload
+
+
+def _tombstone_item(statement: Statement) -> dict:
+    """A withdrawn statement in a list: where it was and why it went, never its words."""
+    return {"statement_id": statement.statement_id, "url": permalink(statement.statement_id),
+            "status": statement.status, "withdrawn_at": statement.withdrawn_at,
+            "withdrawn_reason": statement.withdrawn_reason}
 
 
 def _dated(statement: Statement | None) -> dict | None:
