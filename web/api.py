@@ -18,11 +18,10 @@ from archive.cite import CITATION_STYLES, format_citation
 from archive.export import iter_statements_csv, iter_statements_jsonl
 from archive.log import consistency, read_head, statement_proof
 from archive.merkle import ProofError
-from archive.store import PersonNotFoundError
 from web.check_request import read_check_body, run_check
 from web.errors import ApiError
 from web.hosts import absolute_url
-from web.lookup import find_statement, gone
+from web.lookup import find_speaker, find_statement, gone
 from web.payloads import (
     build_check_payload,
     build_search_payload,
@@ -157,12 +156,8 @@ def speakers():
 
 
 def speaker_json(person_id: str) -> Response:
-    store = get_store()
-    try:
-        person = store.get_person(person_id)
-    except PersonNotFoundError:
-        raise ApiError(404, f"No speaker {person_id[:60]!r}.") from None
-    statements = [s for s in store.statements_by_person(person_id) if not s.is_withdrawn]
+    person = find_speaker(person_id)
+    statements = [s for s in get_store().statements_by_person(person_id) if not s.is_withdrawn]
     return jsonify(build_speaker_payload(person, len(statements), statements))
 
 

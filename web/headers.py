@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from web.errors import is_machine_path
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -27,9 +29,9 @@ def add_security_headers(response: Response) -> Response:
 
 def vary_by_accept(response: Response) -> Response:
     """Pages (and their errors) answer HTML or JSON by the Accept header, so a shared cache
-    must key them on it; ``/api/``, ``.json`` twins and static files answer one type only."""
+    must key them on it; machine paths and static files answer one type only."""
     path = request.path
-    if not (path.startswith(("/api/", "/static/")) or path.endswith(".json")):
+    if not (is_machine_path(path) or path.startswith("/static/")):
         response.vary.add("Accept")
     return response
 

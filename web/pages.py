@@ -15,14 +15,14 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from archive.cite import CITATION_STYLES
 from archive.log import read_head
 from archive.records import sentence_spans
-from archive.store import PersonNotFoundError
 from index.alignment import tokenize_quote
 from index.quote_check import MAX_QUOTE_LENGTH, VERDICT_WORDS, QuoteMatch
 from index.results import FACETS, SORTS
 from web import api
 from web.check_request import run_check
 from web.errors import ApiError, wants_json
-from web.lookup import find_statement, gone
+from web.feeds import describe_search, feed_parameters
+from web.lookup import find_speaker, find_statement, gone
 from web.resources import get_store
 from web.search_request import FILTERS, read_link_params, run_search
 
@@ -73,6 +73,8 @@ def search():
         "search.html", page=page, statements=statements, args=args, facets=FACETS,
         sorts=SORTS, active=active, search_url=search_url, offer_check=offer_check,
         json_url=url_for("pages.search_json", **args),
+        feed_url=url_for("feeds.search_feed", **feed_parameters(args)),
+        feed_title=f"Verbatim: {describe_search(args)}",
     )
 
 
@@ -199,14 +201,12 @@ def speaker(person_id: str):
     person_id = person_id[:-5] if as_json else person_id
     if as_json or wants_json():
         return api.speaker_json(person_id)
-    store = get_store()
-    try:
-        person = store.get_person(person_id)
-    except PersonNotFoundError:
-        raise ApiError(404, f"No speaker {person_id[:60]!r}.") from None
-    statements = store.statements_by_person(person_id)
+    person = find_speaker(person_id)
+    statements = get_store().statements_by_person(person_id)
     return render_template("speaker.html", person=person, statements=statements,
-                           json_url=url_for("pages.speaker", person_id=person_id + ".json"))
+                           json_url=url_for("pages.speaker", person_id=person_id + ".json"),
+                           feed_url=url_for("feeds.speaker_feed", person_id=person_id),
+                           feed_title=f"Verbatim: {person.name}")
 
 
 @bp.get("/help")
