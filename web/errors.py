@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 CODES = {
     400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
     410: "gone", 413: "too_large", 414: "uri_too_long", 429: "too_many_requests",
-    431: "headers_too_large", 500: "internal_error", 503: "unavailable",
+    431: "headers_too_large", 500: "internal_error", 501: "not_implemented", 503: "unavailable",
 }
 
 

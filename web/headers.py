@@ -1,5 +1,5 @@
-"""Headers on every response: security (no inline scripts, no framing, no sniffing) and
-``Vary: Accept`` where one URL answers as HTML or JSON."""
+"""Headers on every response: security (no inline scripts, no framing — but for the quote card
+made to be framed —, no sniffing) and ``Vary: Accept`` where one URL answers as HTML or JSON."""
 
 from __future__ import annotations
 
@@ -20,10 +20,27 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+# The quote card's own policy: no script, nothing loaded, its inline stylesheet allowed by hash
+# (``style_source``), and any site may frame it — so it gets no X-Frame-Options either.
+FRAMED_ANYWHERE = "frame-ancestors *"
+CARD_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'none'; style-src {style_source}; img-src 'none'; "
+    f"object-src 'none'; base-uri 'none'; form-action 'none'; {FRAMED_ANYWHERE}"
+)
+
+
+def allow_framing(response: Response, style_source: str) -> Response:
+    """Give ``response`` (a self-contained page) the card's policy, framed by any site."""
+    response.headers["Content-Security-Policy"] = CARD_CONTENT_SECURITY_POLICY.format(
+        style_source=style_source)
+    return response
+
 
 def add_security_headers(response: Response) -> Response:
+    framed = response.headers.get("Content-Security-Policy", "").endswith(FRAMED_ANYWHERE)
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if not (framed and name == "X-Frame-Options"):
+            response.headers.setdefault(name, value)
     return response
 
 

@@ -22,6 +22,7 @@ from web import api
 from web.check_request import run_check
 from web.errors import ApiError, wants_json
 from web.feeds import describe_search, feed_parameters
+from web.hosts import absolute_url
 from web.lookup import find_speaker, find_statement, gone
 from web.resources import get_store
 from web.search_request import FILTERS, read_link_params, run_search
@@ -178,6 +179,8 @@ def statement(reference: str):
         reported_here=reported_here, today=date.today(),
         language_names=LANGUAGE_NAMES,
         json_url=url_for("pages.statement", reference=lookup.canonical + ".json"),
+        oembed_url=absolute_url(url_for("embeds.oembed", format="json", url=absolute_url(
+            url_for("pages.statement", reference=lookup.canonical)))),
     )
     return api.cacheable(Response(response, mimetype="text/html"), api.statement_etag(lookup))
 
