@@ -141,6 +141,8 @@ def test_oembed_answers_a_rich_iframe_of_the_card(client):
     assert int(frame["width"]) == payload["width"] and int(frame["height"]) == payload["height"]
     assert isinstance(payload["width"], int) and isinstance(payload["height"], int)
     assert client.get(frame["src"]).status_code == 200
+    # sandboxed for the embedding page: no script even from this server; links open a new tab
+    assert frame["sandbox"].split() == ["allow-popups", "allow-popups-to-escape-sandbox"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     # the card's own URL, an ID variant and the default format answer the same card
     for url in (frame["src"], "http://localhost/s/fgpn-rxwx/p2.s1"):
