@@ -54,6 +54,11 @@ def reference_permalink(lookup: Lookup) -> str:
     return absolute_url(url_for("pages.statement", reference=lookup.canonical))
 
 
+def oembed_url(lookup: Lookup) -> str:
+    """Where a permalink's page says its oEmbed answer is (oEmbed discovery)."""
+    return absolute_url(url_for("embeds.oembed", format="json", url=reference_permalink(lookup)))
+
+
 @bp.get("/s/<path:reference>/embed")
 def card(reference: str):
     lookup = find_statement(reference)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, render_template, request, url_for
 
 from archive.cite import language_name
-from archive.records import Statement
+from archive.records import Person, Statement
 from web.hosts import absolute_url
 from web.lookup import find_speaker
 from web.payloads import permalink
@@ -89,10 +89,15 @@ def feed_parameters(args: Mapping[str, str]) -> dict[str, str]:
     return {name: args[name] for name in FEED_PARAMETERS if args.get(name)}
 
 
-def describe_search(params: Mapping[str, str]) -> str:
-    parts = [f"“{params['q']}”"] if params.get("q") else []
-    parts += [f"{name}: {params[name]}" for name in FILTERS if params.get(name)]
-    return "; ".join(parts) or "all statements"
+def describe_search_feed(args: Mapping[str, str]) -> str:
+    """The title of a search's feed: its query and filters."""
+    parts = [f"“{args['q']}”"] if args.get("q") else []
+    parts += [f"{name}: {args[name]}" for name in FILTERS if args.get(name)]
+    return f"Verbatim: {'; '.join(parts) or 'all statements'}"
+
+
+def describe_speaker_feed(person: Person) -> str:
+    return f"Verbatim: {person.name}"
 
 
 def answer_feed(feed: Feed) -> Response:
@@ -116,7 +121,7 @@ def search_feed():
     entries = [build_entry(statements[hit.statement_id]) for hit in page.hits
                if hit.statement_id in statements]
     return answer_feed(Feed(
-        title=f"Verbatim: {describe_search(params)}",
+        title=describe_search_feed(params),
         self_url=absolute_url(url_for("feeds.search_feed", **params)),
         page_url=absolute_url(url_for("pages.search", **params, sort="newest")),
         entries=entries,
@@ -128,7 +133,7 @@ def speaker_feed(person_id: str):
     person = find_speaker(person_id)
     statements = get_store().statements_by_person(person_id, limit=FEED_ENTRIES)
     return answer_feed(Feed(
-        title=f"Verbatim: {person.name}",
+        title=describe_speaker_feed(person),
         self_url=absolute_url(url_for("feeds.speaker_feed", person_id=person_id)),
         page_url=absolute_url(url_for("pages.speaker", person_id=person_id)),
         entries=[build_entry(statement) for statement in statements],

@@ -20,9 +20,9 @@ from index.quote_check import MAX_QUOTE_LENGTH, VERDICT_WORDS, QuoteMatch
 from index.results import FACETS, SORTS
 from web import api
 from web.check_request import run_check
+from web.embeds import oembed_url
 from web.errors import ApiError, wants_json
-from web.feeds import describe_search, feed_parameters
-from web.hosts import absolute_url
+from web.feeds import describe_search_feed, describe_speaker_feed, feed_parameters
 from web.lookup import find_speaker, find_statement, gone
 from web.resources import get_store
 from web.search_request import FILTERS, read_link_params, run_search
@@ -75,7 +75,7 @@ def search():
         sorts=SORTS, active=active, search_url=search_url, offer_check=offer_check,
         json_url=url_for("pages.search_json", **args),
         feed_url=url_for("feeds.search_feed", **feed_parameters(args)),
-        feed_title=f"Verbatim: {describe_search(args)}",
+        feed_title=describe_search_feed(args),
     )
 
 
@@ -179,8 +179,7 @@ def statement(reference: str):
         reported_here=reported_here, today=date.today(),
         language_names=LANGUAGE_NAMES,
         json_url=url_for("pages.statement", reference=lookup.canonical + ".json"),
-        oembed_url=absolute_url(url_for("embeds.oembed", format="json", url=absolute_url(
-            url_for("pages.statement", reference=lookup.canonical)))),
+        oembed_url=oembed_url(lookup),
     )
     return api.cacheable(Response(response, mimetype="text/html"), api.statement_etag(lookup))
 
@@ -209,7 +208,7 @@ def speaker(person_id: str):
     return render_template("speaker.html", person=person, statements=statements,
                            json_url=url_for("pages.speaker", person_id=person_id + ".json"),
                            feed_url=url_for("feeds.speaker_feed", person_id=person_id),
-                           feed_title=f"Verbatim: {person.name}")
+                           feed_title=describe_speaker_feed(person))
 
 
 @bp.get("/help")
