@@ -23,6 +23,7 @@ from web.errors import ApiError
 from web.headers import allow_framing
 from web.hosts import absolute_url
 from web.lookup import Lookup, find_statement
+from web.payloads import speaker_url
 from web.search_request import read_int
 
 bp = Blueprint("embeds", __name__)
@@ -69,7 +70,7 @@ def card(reference: str):
     html = render_template(
         "embed.html", statement=statement, reference=lookup.canonical, paragraphs=paragraphs,
         words=" ".join(" ".join(paragraphs).split()), permalink=reference_permalink(lookup),
-        speaker_url=absolute_url(url_for("pages.speaker", person_id=statement.speaker.person_id)),
+        speaker_url=speaker_url(statement.speaker.person_id),
         css=CARD_CSS, language_name=language_name)
     response = Response(html, status=410 if statement.is_withdrawn else 200, mimetype="text/html")
     allow_framing(response, CARD_STYLE_SOURCE)
@@ -138,7 +139,7 @@ def oembed():
     payload = {
         "version": "1.0", "type": "rich", "html": html, "width": width, "height": height,
         "title": title, "author_name": statement.speaker.name,
-        "author_url": absolute_url(url_for("pages.speaker", person_id=statement.speaker.person_id)),
+        "author_url": speaker_url(statement.speaker.person_id),
         "provider_name": "Verbatim", "provider_url": absolute_url("/"),
         "cache_age": STATEMENT_MAX_AGE, "citation_id": lookup.canonical,
     }

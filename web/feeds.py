@@ -20,7 +20,7 @@ from archive.cite import language_name
 from archive.records import Person, Statement
 from web.hosts import absolute_url
 from web.lookup import find_speaker
-from web.payloads import permalink
+from web.payloads import permalink, speaker_url
 from web.resources import get_store
 from web.search_request import FILTERS, run_search
 
@@ -77,7 +77,7 @@ def build_entry(statement: Statement) -> FeedEntry:
     return FeedEntry(
         statement=statement,
         permalink=permalink(statement.statement_id),
-        speaker_url=absolute_url(url_for("pages.speaker", person_id=statement.speaker.person_id)),
+        speaker_url=speaker_url(statement.speaker.person_id),
         updated=read_time(changed),
         published=(statement.content.posted_at.bounds()[0]
                    if statement.content.posted_at.precision in ("minute", "second") else None),
@@ -135,6 +135,6 @@ def speaker_feed(person_id: str):
     return answer_feed(Feed(
         title=describe_speaker_feed(person),
         self_url=absolute_url(url_for("feeds.speaker_feed", person_id=person_id)),
-        page_url=absolute_url(url_for("pages.speaker", person_id=person_id)),
+        page_url=speaker_url(person_id),
         entries=[build_entry(statement) for statement in statements],
     ))
