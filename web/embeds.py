@@ -35,10 +35,12 @@ CARD_STYLE_SOURCE = "'sha256-{}'".format(
 EMBED_SUFFIX = "/embed"
 # The iframe's size when the consumer sets no bound: a column of an article. The height follows
 # the words (about 9 px a character at the card's 16 px type, 24 px a line, 120 px for the
-# caption and padding) up to CARD_MAX_HEIGHT; longer words scroll inside the card.
+# caption and padding, 40 px of padding and border beside the words) up to CARD_MAX_HEIGHT;
+# longer words scroll inside the card.
 CARD_WIDTH = 560
 CARD_MAX_HEIGHT = 480
 CARD_FRAME_HEIGHT = 120
+CARD_FRAME_WIDTH = 40
 CARD_LINE_HEIGHT = 24
 CARD_CHARACTER_WIDTH = 9
 OEMBED_FORMATS = ("json",)
@@ -105,7 +107,7 @@ def same_origin(parts: SplitResult, base: SplitResult) -> bool:
 def card_size(words: str, max_width: int | None, max_height: int | None) -> tuple[int, int]:
     """The iframe's width and height: the defaults above, within the consumer's bounds."""
     width = min(CARD_WIDTH, max_width or CARD_WIDTH)
-    per_line = max(1, (width - 40) // CARD_CHARACTER_WIDTH)
+    per_line = max(1, (width - CARD_FRAME_WIDTH) // CARD_CHARACTER_WIDTH)
     lines = max(1, math.ceil(len(words) / per_line))
     height = min(CARD_MAX_HEIGHT, CARD_FRAME_HEIGHT + CARD_LINE_HEIGHT * lines)
     return width, min(height, max_height or height)
