@@ -24,8 +24,8 @@ MAX_TEXT_LENGTH = 200_000
 _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 _PERSON_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# A person ID ending so would be read as the JSON twin of another speaker's page.
-RESERVED_ID_SUFFIX = ".json"
+# A person ID ending so would be read as the JSON twin or the Atom feed of another speaker's page.
+RESERVED_ID_SUFFIXES = (".json", ".atom")
 
 
 class InvalidRecordError(ValueError):
@@ -107,10 +107,10 @@ def check_unicode(record: object) -> None:
 
 
 def check_identifier(value: str, name: str) -> None:
-    if not _PERSON_ID.fullmatch(value) or value.endswith(RESERVED_ID_SUFFIX):
+    if not _PERSON_ID.fullmatch(value) or value.endswith(RESERVED_ID_SUFFIXES):
         raise InvalidRecordError(
             f"{name}: {value!r} must be lower-case letters, digits, '-', '_' or '.', at most 64,"
-            f" not ending in {RESERVED_ID_SUFFIX!r}")
+            f" not ending in {' or '.join(RESERVED_ID_SUFFIXES)}")
 
 
 def check_lang(value: str, name: str) -> str:

@@ -171,21 +171,22 @@ def test_a_lone_surrogate_in_a_verbatim_export_person_is_one_bad_record(runner, 
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("person_id", ["alice\n", "alice.json", "Alice", "-alice", "a" * 65])
-def test_person_ids_are_matched_whole_and_never_look_like_a_json_twin(person_id):
+@pytest.mark.parametrize("person_id", ["alice\n", "alice.json", "alice.atom", "Alice", "-alice", "a" * 65])
+def test_person_ids_are_matched_whole_and_never_look_like_a_json_twin_or_a_feed(person_id):
     from archive.records import InvalidRecordError, Person
     with pytest.raises(InvalidRecordError, match="person_id"):
         Person(person_id, "Alice").validate()
 
 
-def test_a_speaker_named_like_a_json_file_gets_a_page_that_routes(runner, client, tmp_path):
-    path = _jsonl(tmp_path / "records.jsonl", ['{"text": "routed words", "speaker": "@evil.json"}'])
+@pytest.mark.parametrize("handle", ["@evil.json", "@evil.atom"])
+def test_a_speaker_named_like_a_json_file_gets_a_page_that_routes(runner, client, tmp_path, handle):
+    path = _jsonl(tmp_path / "records.jsonl", [f'{{"text": "routed words", "speaker": "{handle}"}}'])
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
     people = client.get("/api/speakers").json
     listed = people["speakers"] if isinstance(people, dict) and "speakers" in people else people
-    created = [p for p in json_people(listed) if p["name"] == "@evil.json"]
-    assert len(created) == 1 and not created[0]["person_id"].endswith(".json")
+    created = [p for p in json_people(listed) if p["name"] == handle]
+    assert len(created) == 1 and not created[0]["person_id"].endswith((".json", ".atom"))
     page = client.get(f"/speakers/{created[0]['person_id']}")
     assert page.status_code == 200 and page.mimetype == "text/html" and "routed words" in page.text
 

@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.hostile_records import build_hostile_archive
@@ -21,6 +22,9 @@ from web import create_app
 # are still refused with a 400 naming the parameter, as documented.
 # Cases per operation and mode in the default run; the slow run tries many more.
 EXAMPLES = 20
+# oEmbed answers 501 for a format it does not offer (xml, or anything but json), as its
+# specification asks, and documents it; no other operation may answer any 5xx.
+SPECIFIED_SERVER_ERRORS = {"GET /oembed": {501}}
 SLOW_EXAMPLES = int(os.environ.get("VERBATIM_SCHEMATHESIS_EXAMPLES", "150"))
 
 
@@ -38,8 +42,10 @@ def operation_check(operation, mode: GenerationMode, examples: int, counts: dict
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     def check(case):
-        response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
-        assert response.status_code < 500
+        allowed = SPECIFIED_SERVER_ERRORS.get(operation.label, set())
+        excluded = [positive_data_acceptance] + ([not_a_server_error] if allowed else [])
+        response = case.call_and_validate(excluded_checks=excluded)
+        assert response.status_code < 500 or response.status_code in allowed, response.status_code
         assert response.headers.get("x-content-type-options") == ["nosniff"]
         counts[operation.label] = counts.get(operation.label, 0) + 1
 

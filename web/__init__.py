@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         init_archive(data_dir)
         prepare_index(data_dir)  # the first start serves its first search from a built index
 
-    from web import api, commands, errors, headers, hosts, pages, resources
+    from web import api, commands, embeds, errors, feeds, headers, hosts, pages, resources
 
     hosts.init_app(app)
     resources.init_app(app)
@@ -56,4 +56,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(embeds.bp)
     return app

@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archive.records import Person, Source, SourceRef, Statement
-from archive.store import PersonNotFoundError, Store
-from web.errors import ApiError
-from web.lookup import Lookup
+from archive.store import Store
+from web.lookup import Lookup, find_speaker
 
 LINKS = ("in_reply_to", "reported_by", "translation_of")
 
@@ -62,8 +61,5 @@ class SpeakerContext:
 
 
 def speaker_context(person_id: str, store: Store) -> SpeakerContext:
-    try:
-        person = store.get_person(person_id)
-    except PersonNotFoundError:
-        raise ApiError(404, f"No speaker {person_id[:60]!r}.") from None
-    return SpeakerContext(person, store.statements_by_person(person_id))
+    """The speaker's page; ApiError 404 for an unknown person."""
+    return SpeakerContext(find_speaker(person_id), store.statements_by_person(person_id))

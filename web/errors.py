@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 CODES = {
     400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
     410: "gone", 413: "too_large", 414: "uri_too_long", 429: "too_many_requests",
-    431: "headers_too_large", 500: "internal_error", 503: "unavailable",
+    431: "headers_too_large", 500: "internal_error", 501: "not_implemented", 503: "unavailable",
 }
 
 
@@ -31,9 +31,19 @@ class ApiError(Exception):
         self.extra = extra or {}
 
 
+# Paths that answer one machine-readable type (the API, JSON twins, Atom feeds, oEmbed): their
+# errors are the JSON shape whatever Accept says, since a program, not a person, reads them.
+MACHINE_PREFIXES = ("/api/", "/oembed")
+MACHINE_SUFFIXES = (".json", ".atom")
+
+
+def is_machine_path(path: str) -> bool:
+    return path.startswith(MACHINE_PREFIXES) or path.endswith(MACHINE_SUFFIXES)
+
+
 def wants_json() -> bool:
-    """JSON for /api/, a ``.json`` suffix, or an Accept header that prefers JSON."""
-    if request.path.startswith("/api/") or request.path.endswith(".json"):
+    """JSON for a machine path (above), or an Accept header that prefers JSON."""
+    if is_machine_path(request.path):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[

@@ -1,4 +1,5 @@
-"""Turning what a visitor typed into a statement: canonical redirects, near misses, tombstones."""
+"""Turning what a visitor typed into a statement or a speaker: canonical redirects, near misses,
+tombstones, 404s."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from archive.citation_ids import (
     near_miss_candidates,
     parse_citation_ref,
 )
-from archive.records import Statement, split_sentences
-from archive.store import RevisionNotFoundError, StatementNotFoundError
+from archive.records import Person, Statement, split_sentences
+from archive.store import PersonNotFoundError, RevisionNotFoundError, StatementNotFoundError
 from web.errors import ApiError
 from web.resources import get_store
 
@@ -77,3 +78,11 @@ def gone(lookup: Lookup) -> ApiError:
                         "revisions": [{"revision": r.revision, "text_sha256": r.text_sha256,
                                        "reason": r.reason, "created_at": r.created_at}
                                       for r in statement.revisions]}})
+
+
+def find_speaker(person_id: str) -> Person:
+    """The stored person with this ID; ApiError 404 otherwise."""
+    try:
+        return get_store().get_person(person_id)
+    except PersonNotFoundError:
+        raise ApiError(404, f"No speaker {person_id[:60]!r}.") from None

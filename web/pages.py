@@ -22,7 +22,9 @@ from index.results import FACETS, SORTS
 from web import api
 from web.check_request import run_check
 from web.contexts import speaker_context, statement_context
+from web.embeds import oembed_url
 from web.errors import ApiError, wants_json
+from web.feeds import describe_search_feed, describe_speaker_feed, feed_parameters
 from web.lookup import find_statement, gone
 from web.resources import get_store
 from web.search_request import FILTERS, read_link_params, run_search
@@ -73,6 +75,8 @@ def search():
         "search.html", page=page, statements=statements, args=args, facets=FACETS,
         sorts=SORTS, active=active, search_url=search_url, offer_check=offer_check,
         json_url=url_for("pages.search_json", **args),
+        feed_url=url_for("feeds.search_feed", **feed_parameters(args)),
+        feed_title=describe_search_feed(args),
     )
 
 
@@ -166,6 +170,7 @@ def statement(reference: str):
         replies=context.replies, reported_here=context.reported_here, today=date.today(),
         language_name=language_name,
         json_url=url_for("pages.statement", reference=lookup.canonical + ".json"),
+        oembed_url=oembed_url(lookup),
     )
     return api.cacheable(Response(response, mimetype="text/html"), api.statement_etag(lookup, context))
 
@@ -191,7 +196,9 @@ def speaker(person_id: str):
         return api.speaker_json(person_id)
     context = speaker_context(person_id, get_store())
     return render_template("speaker.html", person=context.person, statements=context.statements,
-                           json_url=url_for("pages.speaker", person_id=person_id + ".json"))
+                           json_url=url_for("pages.speaker", person_id=person_id + ".json"),
+                           feed_url=url_for("feeds.speaker_feed", person_id=person_id),
+                           feed_title=describe_speaker_feed(context.person))
 
 
 @bp.get("/help")

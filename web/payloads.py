@@ -20,6 +20,11 @@ def permalink(statement_id: str, locator: str = "") -> str:
     return absolute_url(url_for("pages.statement", reference=reference))
 
 
+def speaker_url(person_id: str) -> str:
+    """The absolute URL of a speaker's page."""
+    return absolute_url(url_for("pages.speaker", person_id=person_id))
+
+
 def speaker_brief(person: Person) -> dict:
     return {"person_id": person.person_id, "name": person.name, "handles": list(person.handles),
             "unnamed": person.unnamed}
@@ -105,7 +110,7 @@ def build_statement_payload(context: StatementContext) -> dict:
 def build_speaker_payload(person: Person, statement_count: int | None = None,
                           statements: list[Statement] | None = None) -> dict:
     payload = person.to_dict() | {
-        "url": absolute_url(url_for("pages.speaker", person_id=person.person_id))}
+        "url": speaker_url(person.person_id)}
     if statement_count is not None:
         payload["statement_count"] = statement_count
     if statements is not None:

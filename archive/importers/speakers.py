@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from archive.importers.records import SpeakerRef
-from archive.records import RESERVED_ID_SUFFIX, Person
+from archive.records import RESERVED_ID_SUFFIXES, Person
 
 _HANDLE = re.compile(r"^@?[A-Za-z0-9_]{1,50}$")
 MAX_SPEAKER_LENGTH = 200
@@ -84,8 +84,9 @@ class SpeakerResolver:
     def _free_id(self, label: str) -> str:
         folded = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
         slug = re.sub(r"[^a-z0-9_.-]+", "-", folded).lstrip("-_.")[:56].rstrip("-_.") or "speaker"
-        if slug.endswith(RESERVED_ID_SUFFIX):  # "evil.json" would be the JSON twin of "evil"
-            slug = slug[: -len(RESERVED_ID_SUFFIX)] + "-json"
+        for suffix in RESERVED_ID_SUFFIXES:  # "evil.json" would be the JSON twin of "evil"
+            if slug.endswith(suffix):
+                slug = slug[: -len(suffix)] + "-" + suffix[1:]
         candidate, number = slug, 1
         while candidate in self._by_id:
             number += 1
