@@ -17,7 +17,8 @@ from urllib.parse import SplitResult, unquote, urlsplit
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from archive.cite import cited_passage, language_name
+from archive.cite import cited_passage
+from archive.vocabulary import language_name
 from web.api import STATEMENT_MAX_AGE, cacheable, statement_etag
 from web.errors import ApiError
 from web.headers import allow_framing

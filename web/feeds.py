@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from archive.cite import language_name
 from archive.records import Person, Statement
+from archive.vocabulary import language_name
 from web.hosts import absolute_url
 from web.lookup import find_speaker
 from web.payloads import permalink, speaker_url
