@@ -115,6 +115,36 @@ def test_each_constant_has_one_home():
     assert {constant: where for constant, where in homes.items() if len(where) > 1} == {}
 
 
+def _defined(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(target.id for target in targets if isinstance(target, ast.Name))
+    return names
+
+
+def test_names_are_imported_from_their_home():
+    """``from archive.cite import language_name`` works only because cite imports it: a name
+    is imported from the module that defines it (packages' ``__init__`` may re-export)."""
+    defined = {name: _defined(ast.parse(path.read_text(encoding="utf-8")))
+               for name, path in MODULES.items()}
+    offenders = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.module not in MODULES or node.level:
+                continue
+            if MODULES[node.module].name == "__init__.py":
+                continue
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                if alias.name not in defined[node.module] and submodule not in MODULES:
+                    offenders.append(f"{name}: from {node.module} import {alias.name}")
+    assert offenders == []
+
+
 def test_exception_names_end_in_error():
     offenders = []
     for name, path in MODULES.items():

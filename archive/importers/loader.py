@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from itertools import islice
 
 from archive.citation_ids import mint_citation_id
+from archive.dates import now_utc
 from archive.importers.mapping import ImportOptions
 from archive.importers.records import Candidate, ParsedFile, RecordProblem
 from archive.importers.speakers import SpeakerResolver
@@ -33,7 +34,7 @@ from archive.records import (
     canonical_text,
     hash_text,
 )
-from archive.store import Store, now_utc
+from archive.store import Store
 
 
 @dataclass
