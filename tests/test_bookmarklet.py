@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, quote_plus, unquote, urlsplit
 
 import pytest
 
+from tests.conftest import running_server
 from tests.test_browser import wait_for
 from web import create_app
 from web.check_request import SHAREABLE_QUERY_LENGTH
@@ -180,3 +181,14 @@ def test_on_the_check_page_the_link_explains_itself_instead_of_running(browser, 
     wait_for(browser, lambda d: note.text.startswith("This link is a bookmark"))
     assert browser.current_url == live_server + "/check"
     assert browser.execute_script("return window.refused") == []
+
+
+def test_the_address_to_link_to_wraps_on_a_360px_phone(browser, tmp_path, monkeypatch):
+    monkeypatch.setenv("VERBATIM_BASE_URL", "https://verbatim.example.org/statementsarchive")
+    with running_server(tmp_path / "data") as base_url:
+        browser.set_window_size(360, 740)
+        browser.get(base_url + "/check")
+        shown = browser.find_element("css selector", "aside.check-anywhere code").text
+        assert shown == "https://verbatim.example.org/statementsarchive/check?quote=…"
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= browser.execute_script("return window.innerWidth")
