@@ -128,6 +128,7 @@ def install_fixes() -> None:
 
     Whoosh asks for a field length once per posting when it writes a segment. For fields
     without lengths (the ID fields) its reader checks the file system every time, a ``stat``
-    per posting; the answer cannot change for a written segment, so it is looked up once. Idempotent; call it before opening a
-    writer (worker processes forked afterwards inherit it)."""
+    per posting; the answer cannot change for a written segment, so it is looked up once.
+    Idempotent; call it before opening a writer (worker processes forked afterwards inherit
+    it)."""
     whoosh3.W3PerDocReader._cached_reader = _cached_reader

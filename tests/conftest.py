@@ -145,3 +145,18 @@ def browser(tmp_path_factory):
         yield driver
     finally:
         driver.quit()
+
+
+# axe-core: pinned and fetched by .ci/fetch-axe into a git-ignored folder, never committed.
+AXE_CORE = PROJECT_ROOT / ".cache" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The source of axe-core, to inject into a page; skipped where .ci/fetch-axe has not run,
+    except under CI, where its absence is a failure."""
+    if not AXE_CORE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"axe-core is required in CI: {AXE_CORE} is missing (.ci/fetch-axe fetches it)")
+        pytest.skip("axe-core is not fetched: run .ci/fetch-axe")
+    return AXE_CORE.read_text(encoding="utf-8")

@@ -13,6 +13,10 @@ from web.resources import get_data_dir, get_store
 from web.search_request import parameter_error
 
 CHECK_FIELDS = ("quote", "speaker", "from", "to")
+# The longest query string a check is sent as a GET (the form's, the bookmarklet's): it fits,
+# with the path and a base URL's prefix, in the request line every server takes (gunicorn's
+# is 4,094 bytes). A longer quote is posted, or cut by the bookmarklet.
+SHAREABLE_QUERY_LENGTH = 3000
 
 
 def read_check_body(body: object) -> dict[str, str]:

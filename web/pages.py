@@ -20,11 +20,13 @@ from index.alignment import tokenize_quote
 from index.quote_check import MAX_QUOTE_LENGTH, VERDICT_WORDS, QuoteMatch
 from index.results import FACETS, SORTS
 from web import api
-from web.check_request import run_check
+from web.bookmarklet import build_bookmarklet
+from web.check_request import SHAREABLE_QUERY_LENGTH, run_check
 from web.contexts import speaker_context, statement_context
 from web.embeds import oembed_url
 from web.errors import ApiError, wants_json
 from web.feeds import describe_search_feed, describe_speaker_feed, feed_parameters
+from web.hosts import absolute_url
 from web.lookup import find_statement, gone
 from web.resources import get_store
 from web.search_request import FILTERS, read_link_params, run_search
@@ -112,7 +114,9 @@ def check():
     filters_given = any(params.get(name) for name in ("speaker", "from", "to"))
     context = {"args": params, "check": None, "error": None, "filters_given": filters_given,
                "max_length": MAX_QUOTE_LENGTH, "verdict_words": VERDICT_WORDS,
-               "passage_pieces": passage_pieces, "json_url": None}
+               "passage_pieces": passage_pieces, "json_url": None,
+               "shareable_length": SHAREABLE_QUERY_LENGTH,
+               "bookmarklet": build_bookmarklet(absolute_url(url_for("pages.check")))}
     if "quote" not in params:
         return render_template("check.html", **context)
     try:

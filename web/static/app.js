@@ -33,16 +33,21 @@
     if (button) {
       copyText(button.getAttribute("data-copy"), button);
     }
+    // The bookmarklet is for the bookmarks bar; run here, the page's own policy would refuse it.
+    var bookmarklet = event.target.closest("a.bookmarklet");
+    if (bookmarklet) {
+      event.preventDefault();
+      document.getElementById("bookmarklet-note").textContent = bookmarklet.getAttribute("data-note");
+    }
   });
 
   // The quote check form posts; a short quote goes as a GET instead, so that the page's
   // address can be shared (a long one would not fit in a URL).
-  var SHAREABLE_URL_LENGTH = 3000;
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches && form.matches("form.check")) {
       var query = new URLSearchParams(new FormData(form)).toString();
-      form.method = query.length <= SHAREABLE_URL_LENGTH ? "get" : "post";
+      form.method = query.length <= Number(form.getAttribute("data-get-length")) ? "get" : "post";
     }
   });
 
