@@ -23,6 +23,7 @@ AUDITED = {
     "check, empty, with the bookmarklet": "/check",
     "speaker": "/speakers/john-schulman",
     "404": "/s/EGYN-543B",
+    "quote card (embed)": f"/s/{SCHULMAN}/embed",
 }
 WIDTHS = (1280, 360)
 BLOCKING = ("serious", "critical")
