@@ -25,6 +25,7 @@ from archive.lifecycle import open_store
 from bench.corpus import SEED, write_generated
 from bench.processes import PYTHON, environment, run_measured
 from bench.quote_cases import FORMS, QuoteCase, build_quote_cases, import_corpora
+from index import prepare_index
 
 EXPECTED = {"exact": {"verbatim"}, "replaced": {"close"}, "dropped_typo": {"close"},
             "shuffled": {"loose"}, "unrelated": {"not_found", "loose"}}
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
             started = time.monotonic()
             import_corpora(data_dir, lines=arguments.lines)
             print(f"imported the real corpora in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        prepare_index(data_dir)  # a kept data directory may hold an index of an older format
         print(format_table(summarise(check_cases(data_dir, cases))))
         if arguments.timing_size:
             timed = [case for form in FORMS

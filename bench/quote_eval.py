@@ -19,6 +19,7 @@ import index.near_matches as near_matches
 from archive.lifecycle import open_store
 from bench.corpus import SEED
 from bench.quote_cases import FORMS, HARDER_FORMS, QuoteCase, build_quote_cases, import_corpora
+from index import prepare_index
 
 
 def _places(store, data_dir: Path, cases: list[QuoteCase]) -> list[tuple[int | None, int, float]]:
@@ -106,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
             started = time.monotonic()
             import_corpora(data_dir, lines=arguments.lines)
             print(f"imported in {time.monotonic() - started:.1f} s")
+        prepare_index(data_dir)  # a kept data directory may hold an index of an older format
         print(format_table(evaluate(data_dir, cases)))
 
 

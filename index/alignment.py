@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +40,8 @@ _GAP_FOLD = str.maketrans({
     "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u2026": "...",
 })
 _SPACE = re.compile(r"\s+")
+# Between two words, the end of a sentence or a paragraph.
+_BREAK = re.compile(r"[.!?:;\u2026]|\n")
 # How far (in words) the passage's ends may lie from where the quote's words point to.
 MAX_SLACK = 8
 # Places in a text tried as the passage's position: the best few by matching words.
@@ -161,12 +164,27 @@ def _diagonals(quote_ids: list[int], text_ids: list[int], count: int) -> list[in
     return chosen
 
 
-def _best_window(quote_ids: list[int], text_ids: list[int]) -> tuple[int, int, int]:
+def _stray_edges(text_ids: list[int], breaks: list[int], first: int, end: int) -> int:
+    """How many ends of the stretch reach across a sentence break only for words the quote
+    does not have (``breaks``: the words a sentence or paragraph ends after, sorted)."""
+    inside = breaks[bisect_left(breaks, first):bisect_left(breaks, end - 1)]
+    if not inside:
+        return 0
+    leading = all(word < 0 for word in text_ids[first:inside[0] + 1])
+    trailing = all(word < 0 for word in text_ids[inside[-1] + 1:end])
+    return leading + trailing
+
+
+def _best_window(quote_ids: list[int], text_ids: list[int],
+                 breaks: list[int] | None = None) -> tuple[int, int, int]:
     """(first, end, edits): the stretch of text words with the fewest edits from the quote;
-    ties go to the stretch as long as the quote, then the earliest."""
+    ties go to the stretch that reaches across no sentence break for words the quote does not
+    have (see ``_stray_edges``), then to the one as long as the quote, then the earliest. So
+    words a quote adds before or after a sentence are ``added``, not replacements of the
+    words of the sentence next to it."""
     length, size = len(quote_ids), len(text_ids)
     slack = min(MAX_SLACK, max(2, length // 2))
-    best: tuple[int, int, int, int] | None = None  # (edits, length difference, first, end)
+    best: tuple[int, int, int, int, int] | None = None  # (edits, stray edges, length difference, first, end)
     for offset in _diagonals(quote_ids, text_ids, DIAGONALS_TRIED):
         near = min(max(offset, 0), size - 1)
         for first in range(max(0, near - slack), min(size, near + slack + 1)):
@@ -174,12 +192,13 @@ def _best_window(quote_ids: list[int], text_ids: list[int]) -> tuple[int, int, i
                              min(size, first + length + slack) + 1):
                 cutoff = best[0] if best else None
                 edits = Levenshtein.distance(quote_ids, text_ids[first:end], score_cutoff=cutoff)
-                candidate = (edits, abs(end - first - length), first, end)
+                stray = _stray_edges(text_ids, breaks, first, end) if breaks else 0
+                candidate = (edits, stray, abs(end - first - length), first, end)
                 if best is None or candidate < best:
                     best = candidate
     if best is None:
         return 0, 0, length
-    return best[2], best[3], best[0]
+    return best[3], best[4], best[0]
 
 
 def _spread(quote: QuoteTokens, stored: QuoteTokens) -> tuple[int, int] | None:
@@ -293,7 +312,8 @@ def align(quote: QuoteTokens, text: str) -> Alignment | None:
         return None
     quote_ids = [codes[key] for key in quote.keys]
     text_ids = [codes.get(key, -1) for key in stored.keys]
-    first, end, edits = _best_window(quote_ids, text_ids)
+    breaks = [index for index in range(len(stored) - 1) if _BREAK.search(stored.gap(index))]
+    first, end, edits = _best_window(quote_ids, text_ids, breaks)
     window = text_ids[first:end]
     opcodes = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
                for op in Levenshtein.opcodes(quote_ids, window)]

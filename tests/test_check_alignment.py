@@ -66,6 +66,24 @@ def test_a_left_out_word_is_missing_and_an_extra_word_is_added():
     assert added.start == added.end == LETTER.index("die") + 3  # where the quote puts it
 
 
+def test_a_word_added_before_a_sentence_is_added_not_a_replaced_word_of_the_sentence_before():
+    text = "Heute habe ich Folgendes geteilt:\n\n" + LETTER
+    _found, passage, differences = check("Also ich habe die schwierige Entscheidung getroffen", text)
+    assert passage == "Ich habe die schwierige Entscheidung getroffen"
+    assert ("added", "Also", "") in differences and all(kind != "replaced" for kind, *_ in differences)
+    # and after a sentence: the next sentence's first word is not taken for the quote's last
+    _found, passage, differences = check("OpenAI zu verlassen, sagte er", LETTER)
+    assert passage == "OpenAI zu verlassen"
+    assert differences == [("added", "sagte er", "")]
+
+
+def test_a_different_first_word_inside_the_sentence_is_still_replaced():
+    text = "Heute habe ich Folgendes geteilt:\n\n" + LETTER
+    _found, passage, differences = check("Du habe die schwierige Entscheidung getroffen", text)
+    assert passage == "Ich habe die schwierige Entscheidung getroffen"
+    assert differences == [("replaced", "Du", "Ich")]
+
+
 def test_one_word_against_two_pairs_the_most_similar_word():
     _found, _passage, differences = check("Ich habe die sehr schwere Entscheidung getroffen")
     assert differences == [("added", "sehr", ""), ("replaced", "schwere", "schwierige")]
