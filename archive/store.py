@@ -577,6 +577,14 @@ class Store:
                 yield self._assemble(head, tuple(grouped[head[0]]), None, people)
             after = last
 
+    def withdrawn_statements(self, *, limit: int = 500) -> list[Statement]:
+        """The most recently withdrawn statements, the latest withdrawal first."""
+        ids = [row[0] for row in self._db.execute(
+            "SELECT statement_id FROM statements WHERE status = 'withdrawn'"
+            " ORDER BY withdrawn_at DESC, statement_id LIMIT ?", (limit,))]
+        found = self.get_statements(ids)
+        return [found[statement_id] for statement_id in ids if statement_id in found]
+
     def statements_by_person(self, person_id: str, *, limit: int = 1000) -> list[Statement]:
         """A person's statements (withdrawn ones included), newest first."""
         rows = self._db.execute(

@@ -113,6 +113,14 @@ def _check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, p
     return _joined_dates(filters)
 
 
+def read_filters(*, speaker: str | None = None, lang: str | None = None, platform: str | None = None,
+                 kind: str | None = None, date_from: str | None = None,
+                 date_to: str | None = None) -> list[Filter]:
+    """A search's filter parameters as filters, as ``search`` reads them; SearchParameterError
+    naming the first bad one."""
+    return _check_parameters(speaker, lang, platform, kind, date_from, date_to, "relevance", 1, 1)
+
+
 def _joined_dates(filters: list[Filter]) -> list[Filter]:
     """``from`` and ``to`` together as one date range: the few date terms of the span,
     instead of two long lists of terms (everything after, everything before) that the

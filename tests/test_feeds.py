@@ -157,7 +157,27 @@ def test_a_withdrawn_statement_is_a_tombstone_entry_without_its_words(app, clien
     words = store.get_statement(REMARK).text
     assert words[:30] not in content and words[:30] not in tombstone.title
     assert tombstone.updated_parsed > before.entries[1].updated_parsed  # readers replace the entry
-    assert REMARK not in ids_of(read_feed(client.get("/search.atom")))  # the index holds no words of it
+
+
+def test_a_search_feed_lists_the_tombstones_its_filters_cover_whatever_its_words(app, client, store):
+    words = store.get_statement(REMARK).text.split()
+    with app.app_context(), open_writable_store() as writable:
+        writable.withdraw_statement(REMARK, "attribution could not be confirmed")
+    tombstones = {}
+    for query in (f"q={words[0]}&speaker=john-schulman", "q=Zzyzxwort&speaker=john-schulman",
+                  "speaker=john-schulman&from=2015", "q=Zzyzxwort", "speaker=sam-altman",
+                  "speaker=john-schulman&to=2014", "speaker=john-schulman&lang=en"):
+        parsed = read_feed(client.get(f"/search.atom?{query}"))
+        tombstones[query] = [entry for entry in parsed.entries if entry.title == f"Withdrawn: {REMARK}"]
+    # the query's words never decide: the words of a withdrawn statement are not searched
+    for query in (f"q={words[0]}&speaker=john-schulman", "q=Zzyzxwort&speaker=john-schulman",
+                  "speaker=john-schulman&from=2015", "q=Zzyzxwort"):
+        assert len(tombstones[query]) == 1, query
+        assert " ".join(words[:5]) not in tombstones[query][0].content[0].value
+    # its speaker, date and language do
+    for query in ("speaker=sam-altman", "speaker=john-schulman&to=2014", "speaker=john-schulman&lang=en"):
+        assert tombstones[query] == [], query
+    assert client.get("/search.atom?lang=english1").status_code == 400
 
 
 def test_conditional_get_answers_304_until_the_feed_changes(app, client):

@@ -3,7 +3,8 @@
 The feed reuses what the search and speaker pages compute (``run_search``, the store's list of
 a speaker's statements) and renders it with the autoescaped ``feed.xml`` template. A withdrawn
 statement is an entry without its words: the tombstone, under the same ID, so a reader that
-holds the words replaces them.
+holds the words replaces them. A search feed adds the tombstones its filters cover
+(``index.tombstones``), never matched by words.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from archive.records import Person, Statement
 from archive.vocabulary import language_name
+from index.results import SearchParameterError
+from index.tombstones import search_tombstones
 from web.hosts import absolute_url
 from web.lookup import find_speaker
 from web.payloads import permalink, speaker_url
 from web.resources import get_store
-from web.search_request import FILTERS, run_search
+from web.search_request import FILTERS, parameter_error, read_search_args, run_search
 
 bp = Blueprint("feeds", __name__)
 
@@ -114,12 +117,24 @@ def answer_feed(feed: Feed) -> Response:
     return response.make_conditional(request)
 
 
+def read_tombstones(params: Mapping[str, str]) -> list[Statement]:
+    """The latest withdrawn statements the feed's filters cover (never matched by words)."""
+    args = read_search_args(params)
+    try:
+        return search_tombstones(get_store(), limit=FEED_ENTRIES, speaker=args["speaker"],
+                                 lang=args["lang"], platform=args["platform"], kind=args["kind"],
+                                 date_from=args["date_from"], date_to=args["date_to"])
+    except SearchParameterError as error:
+        raise parameter_error(error) from None
+
+
 @bp.get("/search.atom")
 def search_feed():
     params = feed_parameters(request.args)
     page, statements = run_search({**params, "sort": "newest", "per_page": str(FEED_ENTRIES)})
     entries = [build_entry(statements[hit.statement_id]) for hit in page.hits
                if hit.statement_id in statements]
+    entries += [build_entry(statement) for statement in read_tombstones(params)]
     return answer_feed(Feed(
         title=describe_search_feed(params),
         self_url=absolute_url(url_for("feeds.search_feed", **params)),
