@@ -118,6 +118,17 @@ _MIGRATIONS: dict[int, str] = {
     """,
 }
 _LINKS = ("in_reply_to", "reported_by")
+# One column list per table, in the order the row readers below expect.
+_PEOPLE = "person_id, name, handles, aliases, description, unnamed"
+_SOURCES = "source_id, title, lang, publisher, url, retrieved_at, description"
+_HEADS = "statement_id, status, current_revision, created_at, withdrawn_reason, withdrawn_at"
+_STATEMENTS = ("statement_id, status, current_revision, person_id, platform, platform_id,"
+               " text_sha256, sort_key, created_at, withdrawn_reason, withdrawn_at")
+_REVISIONS = "statement_id, revision, text, text_sha256, content, reason, created_at"
+
+
+def _marks(values) -> str:
+    return ",".join("?" * len(values))
 
 
 class StoreError(Exception):
@@ -316,8 +327,8 @@ class Store:
         person.validate()
         with self.transaction():
             self._write(
-                "INSERT INTO people (person_id, name, handles, aliases, description, unnamed)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET"
+                f"INSERT INTO people ({_PEOPLE}) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(person_id) DO UPDATE SET"
                 " name=excluded.name, handles=excluded.handles, aliases=excluded.aliases,"
                 " description=excluded.description, unnamed=excluded.unnamed"
                 " WHERE (name, handles, aliases, description, unnamed) IS NOT"
@@ -342,8 +353,7 @@ class Store:
 
     def get_person(self, person_id: str) -> Person:
         row = self._db.execute(
-            "SELECT person_id, name, handles, aliases, description, unnamed FROM people"
-            " WHERE person_id = ?", (person_id,)).fetchone()
+            f"SELECT {_PEOPLE} FROM people WHERE person_id = ?", (person_id,)).fetchone()
         if row is None:
             raise PersonNotFoundError(person_id)
         return self._person_from_row(row)
@@ -361,8 +371,8 @@ class Store:
         source.validate()
         with self.transaction():
             self._write(
-                "INSERT INTO sources (source_id, title, lang, publisher, url, retrieved_at,"
-                " description) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET"
+                f"INSERT INTO sources ({_SOURCES}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(source_id) DO UPDATE SET"
                 " title=excluded.title, lang=excluded.lang, publisher=excluded.publisher,"
                 " url=excluded.url, retrieved_at=excluded.retrieved_at,"
                 " description=excluded.description"
@@ -378,14 +388,12 @@ class Store:
 
     def get_source(self, source_id: str) -> Source | None:
         row = self._db.execute(
-            "SELECT source_id, title, lang, publisher, url, retrieved_at, description"
-            " FROM sources WHERE source_id = ?", (source_id,)).fetchone()
+            f"SELECT {_SOURCES} FROM sources WHERE source_id = ?", (source_id,)).fetchone()
         return Source(*row) if row else None
 
     def list_sources(self) -> list[Source]:
         return [Source(*row) for row in self._db.execute(
-            "SELECT source_id, title, lang, publisher, url, retrieved_at, description"
-            " FROM sources ORDER BY source_id")]
+            f"SELECT {_SOURCES} FROM sources ORDER BY source_id")]
 
     # -- statements: writes ----------------------------------------------
     def _check_references(self, content: StatementContent, statement_id: str | None) -> None:
@@ -412,8 +420,7 @@ class Store:
         data = content.to_dict()
         del data["text"]
         self._write(
-            "INSERT INTO revisions (statement_id, revision, text, text_sha256, content, reason,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO revisions ({_REVISIONS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (statement_id, revision, text, digest, json.dumps(data, ensure_ascii=False,
                                                               sort_keys=True), reason, created_at),
         )
@@ -511,7 +518,7 @@ class Store:
         candidates = list(candidates)
         if not candidates:
             return []
-        marks = ",".join("?" * len(candidates))
+        marks = _marks(candidates)
         return [row[0] for row in self._db.execute(
             f"SELECT statement_id FROM statements WHERE statement_id IN ({marks})"
             " ORDER BY statement_id", candidates)]
@@ -526,14 +533,13 @@ class Store:
     def get_statement(self, statement_id: str, revision: int | None = None) -> Statement:
         """The statement (withdrawn ones too) at its current or the given revision."""
         head = self._db.execute(
-            "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
-            " withdrawn_at FROM statements WHERE statement_id = ?", (statement_id,)).fetchone()
+            f"SELECT {_HEADS} FROM statements WHERE statement_id = ?", (statement_id,)).fetchone()
         if head is None:
             raise StatementNotFoundError(statement_id)
         rows = self._db.execute(
-            "SELECT revision, text, text_sha256, content, reason, created_at FROM revisions"
-            " WHERE statement_id = ? ORDER BY revision", (statement_id,)).fetchall()
-        revisions = tuple(self._revision_from_row(row) for row in rows)
+            f"SELECT {_REVISIONS} FROM revisions WHERE statement_id = ? ORDER BY revision",
+            (statement_id,)).fetchall()
+        revisions = tuple(self._revision_from_row(row[1:]) for row in rows)
         return self._assemble(head, revisions, revision)
 
     def _assemble(self, head: tuple, revisions: tuple[Revision, ...], revision: int | None,
@@ -561,16 +567,14 @@ class Store:
         while True:
             clause = " AND ".join(where + ["statement_id > ?"])
             heads = self._db.execute(
-                "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
-                f" withdrawn_at FROM statements WHERE {clause} ORDER BY statement_id LIMIT ?",
+                f"SELECT {_HEADS} FROM statements WHERE {clause} ORDER BY statement_id LIMIT ?",
                 (*params, after, batch)).fetchall()
             if not heads:
                 return
             first, last = heads[0][0], heads[-1][0]
             grouped: dict[str, list[Revision]] = {}
             for row in self._db.execute(
-                "SELECT statement_id, revision, text, text_sha256, content, reason, created_at"
-                " FROM revisions WHERE statement_id BETWEEN ? AND ?"
+                f"SELECT {_REVISIONS} FROM revisions WHERE statement_id BETWEEN ? AND ?"
                 " ORDER BY statement_id, revision", (first, last)):
                 grouped.setdefault(row[0], []).append(self._revision_from_row(row[1:]))
             for head in heads:
@@ -579,10 +583,11 @@ class Store:
 
     def statements_by_person(self, person_id: str, *, limit: int = 1000) -> list[Statement]:
         """A person's statements (withdrawn ones included), newest first."""
-        rows = self._db.execute(
+        ids = [row[0] for row in self._db.execute(
             "SELECT statement_id FROM statements WHERE person_id = ?"
-            " ORDER BY sort_key DESC, statement_id LIMIT ?", (person_id, limit)).fetchall()
-        return [self.get_statement(row[0]) for row in rows]
+            " ORDER BY sort_key DESC, statement_id LIMIT ?", (person_id, limit))]
+        found = self.get_statements(ids)
+        return [found[statement_id] for statement_id in ids]
 
     def find_linking_statements(self, statement_id: str, link: str) -> list[str]:
         """Active statements whose current revision points here by ``link``
@@ -602,7 +607,7 @@ class Store:
         person_ids = sorted(set(person_ids))
         if not person_ids:
             return 0, None, None
-        marks = ", ".join("?" * len(person_ids))
+        marks = _marks(person_ids)
         where = f"person_id IN ({marks}) AND status = 'active'"
         count = self._db.execute(f"SELECT count(*) FROM statements WHERE {where}",
                                  person_ids).fetchone()[0]
@@ -623,12 +628,6 @@ class Store:
             # platform_id != '' lets SQLite use the partial index statements_platform_id
             "SELECT statement_id FROM statements WHERE platform = ? AND platform_id != ''"
             " AND platform_id = ?", (platform, platform_id)).fetchone()
-        return row[0] if row else None
-
-    def find_by_text_hash(self, person_id: str, text_sha256: str) -> str | None:
-        row = self._db.execute(
-            "SELECT statement_id FROM statements WHERE person_id = ? AND text_sha256 = ?"
-            " ORDER BY statement_id LIMIT 1", (person_id, text_sha256)).fetchone()
         return row[0] if row else None
 
     def current_hashes(self) -> dict[str, str]:
@@ -806,10 +805,6 @@ class Store:
         for start in range(0, len(values), self._CHUNK):
             yield values[start:start + self._CHUNK]
 
-    def all_statement_ids(self) -> set[str]:
-        """Every stored statement ID, withdrawn ones included (minting checks against it)."""
-        return {row[0] for row in self._db.execute("SELECT statement_id FROM statements")}
-
     def person_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT person_id FROM people")}
 
@@ -820,7 +815,7 @@ class Store:
         """platform_id -> statement_id for those of ``platform_ids`` that are stored."""
         found: dict[str, str] = {}
         for chunk in self._chunks(sorted(set(platform_ids))):
-            marks = ",".join("?" * len(chunk))
+            marks = _marks(chunk)
             found.update(self._db.execute(
                 "SELECT platform_id, statement_id FROM statements WHERE platform = ?"
                 f" AND platform_id != '' AND platform_id IN ({marks})", (platform, *chunk)))
@@ -830,7 +825,7 @@ class Store:
         """text hash -> statement_id (the lowest ID) for a speaker's stored statements."""
         found: dict[str, str] = {}
         for chunk in self._chunks(sorted(set(digests))):
-            marks = ",".join("?" * len(chunk))
+            marks = _marks(chunk)
             for digest, statement_id in self._db.execute(
                 "SELECT text_sha256, min(statement_id) FROM statements WHERE person_id = ?"
                 f" AND text_sha256 IN ({marks}) GROUP BY text_sha256", (person_id, *chunk)):
@@ -843,14 +838,13 @@ class Store:
         people: dict[str, Person] = {}
         found: dict[str, Statement] = {}
         for chunk in self._chunks(sorted(set(statement_ids))):
-            marks = ",".join("?" * len(chunk))
+            marks = _marks(chunk)
             heads = self._db.execute(
-                "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
-                f" withdrawn_at FROM statements WHERE statement_id IN ({marks})", chunk).fetchall()
+                f"SELECT {_HEADS} FROM statements WHERE statement_id IN ({marks})", chunk).fetchall()
             grouped: dict[str, list[Revision]] = {}
             for row in self._db.execute(
-                "SELECT statement_id, revision, text, text_sha256, content, reason, created_at"
-                f" FROM revisions WHERE statement_id IN ({marks}) ORDER BY statement_id, revision",
+                f"SELECT {_REVISIONS} FROM revisions WHERE statement_id IN ({marks})"
+                " ORDER BY statement_id, revision",
                 chunk):
                 grouped.setdefault(row[0], []).append(self._revision_from_row(row[1:]))
             wanted = {revision.content.person_id for revisions in grouped.values()
@@ -863,10 +857,9 @@ class Store:
     def _people_by_id(self, person_ids: Iterable[str]) -> dict[str, Person]:
         found: dict[str, Person] = {}
         for chunk in self._chunks(sorted(set(person_ids))):
-            marks = ",".join("?" * len(chunk))
+            marks = _marks(chunk)
             for row in self._db.execute(
-                "SELECT person_id, name, handles, aliases, description, unnamed FROM people"
-                f" WHERE person_id IN ({marks})", chunk):
+                f"SELECT {_PEOPLE} FROM people WHERE person_id IN ({marks})", chunk):
                 found[row[0]] = self._person_from_row(row)
         return found
 
@@ -955,12 +948,10 @@ class Store:
                     current.posted_at.sort_key(), statement.created_at,
                     statement.withdrawn_reason, statement.withdrawn_at))
             self._write_many(
-                "INSERT INTO statements (statement_id, status, current_revision, person_id,"
-                " platform, platform_id, text_sha256, sort_key, created_at, withdrawn_reason,"
-                " withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", statement_rows)
+                f"INSERT INTO statements ({_STATEMENTS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                statement_rows)
             self._write_many(
-                "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
-                " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
+                f"INSERT INTO revisions ({_REVISIONS}) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
             self._log(entries)
             self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
                              [(statement_id,) for statement_id in ids])
@@ -989,7 +980,7 @@ class Store:
             wanted = sorted({statement_id for statement_id, _ in additions})
             heads: dict[str, tuple[str, int]] = {}
             for chunk in self._chunks(wanted):
-                marks = ",".join("?" * len(chunk))
+                marks = _marks(chunk)
                 for statement_id, status, current in self._db.execute(
                     "SELECT statement_id, status, current_revision FROM statements"
                     f" WHERE statement_id IN ({marks})", chunk):
@@ -1019,8 +1010,7 @@ class Store:
                                          content.platform_id, row[3], content.posted_at.sort_key(),
                                          statement_id)
             self._write_many(
-                "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
-                " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
+                f"INSERT INTO revisions ({_REVISIONS}) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
             self._write_many(
                 "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
                 " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
@@ -1037,8 +1027,7 @@ class Store:
         with self.transaction():
             new = self._new_records(people, "person_id", self.person_ids())
             self._write_many(
-                "INSERT INTO people (person_id, name, handles, aliases, description, unnamed)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO people ({_PEOPLE}) VALUES (?, ?, ?, ?, ?, ?)",
                 [(p.person_id, p.name, json.dumps(list(p.handles)), json.dumps(list(p.aliases)),
                   p.description, int(p.unnamed)) for p in new])
             self._log(person_entry(person) for person in new)
@@ -1060,8 +1049,7 @@ class Store:
         with self.transaction():
             new = self._new_records(sources, "source_id", self.source_ids())
             self._write_many(
-                "INSERT INTO sources (source_id, title, lang, publisher, url, retrieved_at,"
-                " description) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO sources ({_SOURCES}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(s.source_id, s.title, s.lang, s.publisher, s.url, s.retrieved_at,
                   s.description) for s in new])
             self._log(source_entry(source) for source in new)

@@ -186,9 +186,8 @@ def _holds_only_the_seed(store: Store) -> bool:
     seed_ids = {item["statement_id"] for item in read_seed()["statements"]}
     if store.count_statements(include_withdrawn=True) > len(seed_ids):
         return False
-    statements = store.get_statements(store.all_statement_ids())
-    return all(statement_id in seed_ids and len(statement.revisions) == 1 and not statement.is_withdrawn
-               for statement_id, statement in statements.items())
+    return all(statement.statement_id in seed_ids and len(statement.revisions) == 1
+               and not statement.is_withdrawn for statement in store.iter_statements())
 
 
 def _restore(store: Store, parsed: ParsedFile, report: ImportReport, options: ImportOptions) -> None:
