@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 
 from archive.records import Person
-from archive.store import PersonNotFoundError, Store
+from archive.store import ArchiveStore, PersonNotFoundError
 from index.analysis import fold, words_of
 from index.spelling import edit_distance
 
@@ -75,7 +75,7 @@ _CACHE: dict[tuple, SpeakerDirectory] = {}
 _CACHE_GUARD = threading.Lock()
 
 
-def get_speaker_directory(store: Store, person_ids: list[str], stamp: tuple) -> SpeakerDirectory:
+def get_speaker_directory(store: ArchiveStore, person_ids: list[str], stamp: tuple) -> SpeakerDirectory:
     """The directory of these people, cached under ``stamp`` (which changes with the index)."""
     with _CACHE_GUARD:
         found = _CACHE.get(stamp)

@@ -1,4 +1,4 @@
-"""The SQLite store: revisions, tombstones, atomic writes, tamper detection, migrations."""
+"""The SQLite store: revisions, tombstones, atomic writes, the rules, tamper detection, migrations."""
 
 from __future__ import annotations
 
@@ -8,20 +8,21 @@ import threading
 import pytest
 
 from archive.integrity import verify_archive
-from archive.records import InvalidRecordError, Person, StatementContent, hash_text
+from archive.records import InvalidRecordError, Person, Revision, StatementContent, hash_text
 from archive.store import (
     SCHEMA_VERSION,
+    ArchiveStore,
     PersonNotFoundError,
     RevisionNotFoundError,
     StatementNotFoundError,
-    Store,
     StoreError,
 )
+from archive.stores.sqlite import SQLiteStore
 
 ALTMAN = "EGYN-534B"
 
 
-def add_sample(store: Store, text: str = "Erster Satz.\n\nZweiter Absatz.") -> str:
+def add_sample(store: ArchiveStore, text: str = "Erster Satz.\n\nZweiter Absatz.") -> str:
     store.put_person(Person("tester", "Test Person"))
     return store.add_statement(StatementContent(person_id="tester", text=text, lang="de"))
 
@@ -36,7 +37,7 @@ def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "archive.sqlite3"
     with sqlite3.connect(path) as raw:
         raw.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
-    with Store(path) as store, pytest.raises(StoreError, match="newer than this software"):
+    with SQLiteStore(path) as store, pytest.raises(StoreError, match="newer than this software"):
         store.migrate()
 
 
@@ -71,6 +72,19 @@ def test_revision_needs_a_reason_and_a_change(store):
         store.revise_statement(ALTMAN, content, "no change")
     with pytest.raises(InvalidRecordError, match="reason"):
         store.revise_statement(ALTMAN, content.with_changes(text="x"), " ")
+
+
+def test_a_revision_that_changes_nothing_is_refused_in_bulk_too(store):
+    content = store.get_statement(ALTMAN).content
+    with pytest.raises(InvalidRecordError, match="changes nothing"):
+        store.append_revisions([(ALTMAN, Revision(0, content, "", "no change", ""))])
+    moved = content.with_changes(url="https://x.com/sama/status/1")
+    with pytest.raises(InvalidRecordError, match="changes nothing"):
+        store.append_revisions([(ALTMAN, Revision(0, moved, "", "address found", "")),
+                                (ALTMAN, Revision(0, moved, "", "the same again", ""))])
+    assert store.get_statement(ALTMAN).revision.revision == 1
+    assert store.append_revisions([(ALTMAN, Revision(0, moved, "", "address found", ""))]) == 1
+    assert store.get_statement(ALTMAN).content.url == moved.url
 
 
 def test_withdrawal_leaves_a_tombstone_and_the_id_is_never_reused(store):
@@ -178,7 +192,7 @@ def test_a_new_archive_opens_while_another_process_is_creating_it(tmp_path):
     finishing = threading.Timer(0.5, lambda: creator.execute("COMMIT"))
     finishing.start()
     try:
-        with Store(path) as store:
+        with SQLiteStore(path) as store:
             assert store.migrate() == SCHEMA_VERSION
     finally:
         finishing.join()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import url_for
 
 from archive.records import Person, Statement
-from archive.store import Store
+from archive.store import ArchiveStore
 from index.quote_check import Coverage, QuoteCheck, QuoteMatch
 from index.results import FACETS, SearchPage
 from web.hosts import absolute_url
@@ -71,7 +71,7 @@ def build_search_payload(page: SearchPage, statements: dict[str, Statement]) -> 
     }
 
 
-def build_statement_payload(statement: Statement, store: Store) -> dict:
+def build_statement_payload(statement: Statement, store: ArchiveStore) -> dict:
     """The full record: every field, the revision history, hash, links and sources."""
     record = statement.to_dict()
     record["revision_url"] = permalink(f"{statement.statement_id}@{statement.revision.revision}")
