@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from archive.data_dir import ARCHIVE_FILE
-from archive.dates import now_utc
 from archive.log import (
     encode_entry,
     entry_key,
@@ -46,11 +45,7 @@ from archive.records import (
     hash_text,
 )
 from archive.rules import (
-    check_new_statements,
-    check_references,
     check_text_hash,
-    check_withdrawal,
-    new_records,
 )
 from archive.store import (
     LINKS,
@@ -63,7 +58,7 @@ from archive.store import (
     StoreError,
     StoreWriteError,
 )
-from archive.stores.writes import StatementWrites
+from archive.stores.writes import CheckedWrites
 
 LOG_SCHEMA_VERSION = 3  # the version that adds the log, built from the stored records
 BUSY_TIMEOUT_MS = 30_000
@@ -150,7 +145,7 @@ def _marks(values) -> str:
     return ",".join("?" * len(values))
 
 
-class SQLiteStore(StatementWrites):
+class SQLiteStore(CheckedWrites):
     """The archive in one SQLite file."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False):
@@ -272,42 +267,27 @@ class SQLiteStore(StatementWrites):
                 self._db.execute(f"PRAGMA user_version={version}")
         return self.schema_version
 
-    @contextmanager
-    def transaction(self) -> Iterator[SQLiteStore]:
-        """All writes inside commit together or not at all. Nested calls join the outer one."""
-        with self._lock:
-            if self._depth == 0:
-                if self.readonly:
-                    raise StoreWriteError(f"cannot write to {self.path}: it is open read-only"
-                                          " (a read-only file, folder or medium)")
-                try:
-                    self._db.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as error:
-                    raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
-                self._changed = set()
-            self._depth += 1
-            try:
-                yield self
-            except BaseException:
-                self._depth -= 1
-                if self._depth == 0:
-                    # SQLite has already rolled back after some errors (a full disk)
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    self._changed = set()
-                raise
-            self._depth -= 1
-            if self._depth == 0:
-                try:
-                    self._db.execute("COMMIT")
-                except sqlite3.OperationalError as error:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
-                changed, self._changed = self._changed, set()
-                if changed:
-                    for listener in list(self.listeners):
-                        listener(self, changed)
+    # transaction() is CheckedWrites', over these three steps
+    def _begin(self) -> None:
+        if self.readonly:
+            raise StoreWriteError(f"cannot write to {self.path}: it is open read-only"
+                                  " (a read-only file, folder or medium)")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+
+    def _rollback(self) -> None:
+        # SQLite has already rolled back after some errors (a full disk)
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    def _commit(self) -> None:
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            self._rollback()
+            raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
 
     def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
         if self._depth == 0:
@@ -407,19 +387,13 @@ class SQLiteStore(StatementWrites):
         return [Source(*row) for row in self._db.execute(
             f"SELECT {_SOURCES} FROM sources ORDER BY source_id")]
 
-    # -- statements: writes (checked by archive.rules; the single ones in StatementWrites)
-    def withdraw_statement(self, statement_id: str, reason: str, *,
-                           withdrawn_at: str | None = None) -> None:
-        with self.transaction():
-            current = self.get_statement(statement_id)
-            check_withdrawal(current, reason)
-            withdrawn_at = withdrawn_at or now_utc()
-            self._write(
-                "UPDATE statements SET status = 'withdrawn', withdrawn_reason = ?,"
-                " withdrawn_at = ? WHERE statement_id = ?",
-                (reason, withdrawn_at, current.statement_id))
-            self._log([withdrawal_entry(current.statement_id, reason, withdrawn_at)])
-            self._mark_changed(current.statement_id)
+    # -- statements: writes (checked by archive.rules in CheckedWrites)
+    def _store_withdrawal(self, statement_id: str, reason: str, withdrawn_at: str) -> None:
+        self._write(
+            "UPDATE statements SET status = 'withdrawn', withdrawn_reason = ?,"
+            " withdrawn_at = ? WHERE statement_id = ?", (reason, withdrawn_at, statement_id))
+        self._log([withdrawal_entry(statement_id, reason, withdrawn_at)])
+        self._mark_changed(statement_id)
 
     # -- statements: reads -----------------------------------------------
     def has_statement(self, statement_id: str) -> bool:
@@ -796,39 +770,31 @@ class SQLiteStore(StatementWrites):
                 json.dumps(data, ensure_ascii=False, sort_keys=True), revision.reason,
                 revision.created_at)
 
-    def insert_statements(self, statements: Iterable[Statement]) -> list[str]:
-        """Runs in (or joins) one transaction; returns the IDs in the order given."""
-        statements = list(statements)
+    def _store_statements(self, statements: Sequence[Statement]) -> None:
         ids = [statement.statement_id for statement in statements]
-        with self.transaction():
-            check_new_statements(statements, self.existing_statement_ids(ids))
-            check_references(self, [(statement.statement_id, revision.content)
-                                    for statement in statements
-                                    for revision in statement.revisions], ids)
-            revision_rows = []
-            statement_rows = []
-            entries = []
-            for statement in statements:
-                rows = [self._revision_row(statement.statement_id, revision)
-                        for revision in statement.revisions]
-                revision_rows.extend(rows)
-                entries.extend(statement_entries(statement, [row[3] for row in rows]))
-                current = statement.revisions[-1].content
-                statement_rows.append((
-                    statement.statement_id, statement.status, len(rows), current.person_id,
-                    current.platform, current.platform_id, rows[-1][3],
-                    current.posted_at.sort_key(), statement.created_at,
-                    statement.withdrawn_reason, statement.withdrawn_at))
-            self._write_many(
-                f"INSERT INTO statements ({_STATEMENTS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                statement_rows)
-            self._write_many(
-                f"INSERT INTO revisions ({_REVISIONS}) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
-            self._log(entries)
-            self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
-                             [(statement_id,) for statement_id in ids])
-            self._changed.update(ids)
-        return ids
+        revision_rows = []
+        statement_rows = []
+        entries = []
+        for statement in statements:
+            rows = [self._revision_row(statement.statement_id, revision)
+                    for revision in statement.revisions]
+            revision_rows.extend(rows)
+            entries.extend(statement_entries(statement, [row[3] for row in rows]))
+            current = statement.revisions[-1].content
+            statement_rows.append((
+                statement.statement_id, statement.status, len(rows), current.person_id,
+                current.platform, current.platform_id, rows[-1][3],
+                current.posted_at.sort_key(), statement.created_at,
+                statement.withdrawn_reason, statement.withdrawn_at))
+        self._write_many(
+            f"INSERT INTO statements ({_STATEMENTS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            statement_rows)
+        self._write_many(
+            f"INSERT INTO revisions ({_REVISIONS}) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
+        self._log(entries)
+        self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
+                         [(statement_id,) for statement_id in ids])
+        self._changed.update(ids)
 
     def _store_revisions(self, numbered: Sequence[tuple[str, Revision]]) -> None:
         revision_rows, updates, entries = [], {}, []
@@ -852,29 +818,19 @@ class SQLiteStore(StatementWrites):
                          [(statement_id,) for statement_id in updates])
         self._changed.update(updates)
 
-    def insert_people(self, people: Iterable[Person]) -> int:
-        """Add people that are not stored yet; stored ones are left as they are."""
-        people = [person.validate() for person in people]
-        with self.transaction():
-            new = new_records(people, "person_id", self.person_ids())
-            self._write_many(
-                f"INSERT INTO people ({_PEOPLE}) VALUES (?, ?, ?, ?, ?, ?)",
-                [(p.person_id, p.name, json.dumps(list(p.handles)), json.dumps(list(p.aliases)),
-                  p.description, int(p.unnamed)) for p in new])
-            self._log(person_entry(person) for person in new)
-            return len(new)
+    def _store_people(self, people: Sequence[Person]) -> None:
+        self._write_many(
+            f"INSERT INTO people ({_PEOPLE}) VALUES (?, ?, ?, ?, ?, ?)",
+            [(p.person_id, p.name, json.dumps(list(p.handles)), json.dumps(list(p.aliases)),
+              p.description, int(p.unnamed)) for p in people])
+        self._log(person_entry(person) for person in people)
 
-    def insert_sources(self, sources: Iterable[Source]) -> int:
-        """Add sources that are not stored yet; stored ones are left as they are."""
-        sources = [source.validate() for source in sources]
-        with self.transaction():
-            new = new_records(sources, "source_id", self.source_ids())
-            self._write_many(
-                f"INSERT INTO sources ({_SOURCES}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(s.source_id, s.title, s.lang, s.publisher, s.url, s.retrieved_at,
-                  s.description) for s in new])
-            self._log(source_entry(source) for source in new)
-            return len(new)
+    def _store_sources(self, sources: Sequence[Source]) -> None:
+        self._write_many(
+            f"INSERT INTO sources ({_SOURCES}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(s.source_id, s.title, s.lang, s.publisher, s.url, s.retrieved_at,
+              s.description) for s in sources])
+        self._log(source_entry(source) for source in sources)
 
     @contextmanager
     def read_snapshot(self) -> Iterator[SQLiteStore]:
