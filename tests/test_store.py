@@ -16,7 +16,7 @@ from archive.export import export_archive
 from archive.importers import ImportOptions, import_file
 from archive.integrity import verify_archive
 from archive.lifecycle import open_store
-from archive.log import read_head
+from archive.log import consistency, read_head, statement_proof, verify_statement_proof
 from archive.records import (
     InvalidRecordError,
     Person,
@@ -311,3 +311,17 @@ def test_a_failed_bulk_write_leaves_the_store_and_its_log_unchanged(store):
                                     in_reply_to="FGPN-RXWY"), "", "reply", ""))])
     assert (store.log_size(), store.last_change()) == (size, changes)
     assert store.get_statement(ALTMAN).revision.revision == 1
+
+
+def test_proofs_of_a_corrected_statement_check_against_an_earlier_head(store):
+    checkpoint = read_head(store)
+    original = store.get_statement(ALTMAN)
+    store.revise_statement(ALTMAN, original.content.with_changes(text=original.text + " (sic)"),
+                           "added the note")
+    store.withdraw_statement(ALTMAN, "attributed to the wrong account")
+    proof = statement_proof(store, ALTMAN)
+    assert [entry["type"] for entry in proof["entries"]] == ["revision", "revision", "withdrawal"]
+    lines = verify_statement_proof(proof, checkpoint, consistency(store, checkpoint.size),
+                                   text=original.text)
+    assert lines[0] == (f"the log at {checkpoint.size + 2} entries extends the checkpoint at"
+                        f" {checkpoint.size}")

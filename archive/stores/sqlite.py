@@ -3,8 +3,10 @@ truth — and the only place with SQL.
 
 One ``SQLiteStore`` wraps one connection to ``archive.sqlite3`` (WAL mode). Every
 public write runs in a transaction; ``transaction()`` groups several writes
-(an import batch) into one. Revisions are append-only: a correction adds a
-row, a withdrawal marks the statement and keeps every revision readable.
+(an import batch) into one. The writes are checked by ``archive.rules`` in
+``CheckedWrites`` (``archive.stores.writes``); this module stores what passes.
+Revisions are append-only: a correction adds a row, a withdrawal marks the
+statement and keeps every revision readable.
 Code that must follow writes (the search index) registers a listener that
 is called with the changed statement IDs after each commit. Every write that
 changes what the archive says also appends its entries to the log table
