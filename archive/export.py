@@ -21,7 +21,7 @@ from typing import TextIO
 
 from archive.merkle import MerkleTree
 from archive.records import Statement
-from archive.store import Store
+from archive.store import ArchiveStore
 
 EXPORT_FORMAT = "verbatim-export"
 EXPORT_VERSION = 2  # 2 adds the log: its head in the header and one "log" record per entry
@@ -57,13 +57,13 @@ def statement_record(statement: Statement) -> dict:
     }
 
 
-def export_archive(store: Store, handle: TextIO) -> dict[str, int]:
+def export_archive(store: ArchiveStore, handle: TextIO) -> dict[str, int]:
     """Write the whole archive to ``handle`` from one consistent snapshot; returns the counts."""
     with store.read_snapshot():
         return _export(store, handle)
 
 
-def export_to_file(store: Store, path: Path) -> dict[str, int]:
+def export_to_file(store: ArchiveStore, path: Path) -> dict[str, int]:
     """Export into ``path`` atomically: a partial file never takes the place of a complete one."""
     path = Path(path)
     partial = path.with_name(f".{path.name}.partial")
@@ -78,7 +78,7 @@ def export_to_file(store: Store, path: Path) -> dict[str, int]:
     return counts
 
 
-def _export(store: Store, handle: TextIO) -> dict[str, int]:
+def _export(store: ArchiveStore, handle: TextIO) -> dict[str, int]:
     people = sorted((person for person, _ in store.list_people()), key=lambda p: p.person_id)
     sources = store.list_sources()
     tree = MerkleTree(leaf for _, _, leaf in store.iter_log())

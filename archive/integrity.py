@@ -27,12 +27,12 @@ from archive.log import (
 )
 from archive.merkle import MerkleTree
 from archive.records import hash_text
-from archive.store import Store
+from archive.store import ArchiveStore
 
 _UNLOGGED = float("inf")  # sorts problems without a log entry after those with one
 
 
-def verify_archive(store: Store) -> list[str]:
+def verify_archive(store: ArchiveStore) -> list[str]:
     """One line per problem: a revision whose text no longer matches its SHA-256, a statement
     whose revisions are not whole, a link (reply, report, translation) to a missing statement,
     or a record that differs from its log entry (these by entry, the first bad one first)."""
@@ -43,7 +43,7 @@ def verify_archive(store: Store) -> list[str]:
     return problems
 
 
-def find_truncated_notices(store: Store) -> list[str]:
+def find_truncated_notices(store: ArchiveStore) -> list[str]:
     """One line per active statement marked ``text_truncated``: not a fault of the archive (the
     record says what it is), but words to complete from a fuller export."""
     notices = []
@@ -55,7 +55,7 @@ def find_truncated_notices(store: Store) -> list[str]:
     return notices
 
 
-def check_archive(store: Store) -> tuple[list[str], list[str]]:
+def check_archive(store: ArchiveStore) -> tuple[list[str], list[str]]:
     """(problems, notices): ``verify_archive``, and ``find_truncated_notices`` for an archive
     without problems (a broken statement cannot be read whole)."""
     problems = verify_archive(store)
@@ -74,7 +74,7 @@ class _Replay:
     labels: dict[int, str] = field(default_factory=dict)
 
 
-def find_log_problems(store: Store) -> list[tuple[float, str]]:
+def find_log_problems(store: ArchiveStore) -> list[tuple[float, str]]:
     """(entry index, problem) for every log entry that is not the leaf it claims, is out of
     order, or differs from the stored record it describes; sorted by entry."""
     problems: list[tuple[float, str]] = []
@@ -126,7 +126,7 @@ def find_log_problems(store: Store) -> list[tuple[float, str]]:
     return problems
 
 
-def _replay_log(store: Store, problems: list[tuple[float, str]]) -> _Replay:
+def _replay_log(store: ArchiveStore, problems: list[tuple[float, str]]) -> _Replay:
     replay = _Replay()
     counts: dict[str, int] = {}
     for position, (index, text, leaf) in enumerate(store.iter_log()):
@@ -165,12 +165,12 @@ def _replay_log(store: Store, problems: list[tuple[float, str]]) -> _Replay:
     return replay
 
 
-def build_tree(store: Store) -> MerkleTree:
+def build_tree(store: ArchiveStore) -> MerkleTree:
     """The tree recomputed from the stored entries (not from their stored leaf hashes)."""
     return MerkleTree(leaf_of(text) for _, text, _ in store.iter_log())
 
 
-def check_checkpoint(store: Store, checkpoint: LogHead) -> str:
+def check_checkpoint(store: ArchiveStore, checkpoint: LogHead) -> str:
     """Prove with a consistency proof that the log extends ``checkpoint``; the line says what
     was proven. Raises LogError when it does not."""
     tree = build_tree(store)

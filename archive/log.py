@@ -15,7 +15,7 @@ Fields at their default value are left out of ``person``, ``source`` and ``conte
 field added to the records later does not change the entries written before it. The head of
 the log (size, root, time) is the checkpoint a reader keeps; later heads are proven to extend
 it with a consistency proof. This module builds entries, heads and proofs, and checks the JSON
-answers of the API against a checkpoint; the SQL is in ``archive.store``.
+answers of the API against a checkpoint; the store (``archive.store``) keeps the entries.
 """
 
 from __future__ import annotations
@@ -33,10 +33,17 @@ from archive.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from archive.records import InvalidRecordError, Person, Source, StatementContent, hash_text
+from archive.records import (
+    InvalidRecordError,
+    Person,
+    Source,
+    Statement,
+    StatementContent,
+    hash_text,
+)
 
 if TYPE_CHECKING:
-    from archive.store import Store
+    from archive.store import ArchiveStore
 
 ENTRY_TYPES = ("person", "source", "revision", "withdrawal")
 _BLANK_PERSON = Person("", "").to_dict()
@@ -81,6 +88,19 @@ def revision_entry(statement_id: str, revision: int, content: StatementContent |
 def withdrawal_entry(statement_id: str, reason: str, withdrawn_at: str) -> dict:
     return {"type": "withdrawal", "statement_id": statement_id, "reason": reason,
             "withdrawn_at": withdrawn_at}
+
+
+def statement_entries(statement: Statement, digests: list[str]) -> list[dict]:
+    """A stored statement's entries (``digests``: its revisions' text hashes): its revisions
+    in order, then its withdrawal."""
+    entries = [revision_entry(statement.statement_id, revision.revision, revision.content,
+                              digest, revision.reason, revision.created_at,
+                              statement.created_at)
+               for revision, digest in zip(statement.revisions, digests, strict=True)]
+    if statement.is_withdrawn:
+        entries.append(withdrawal_entry(statement.statement_id, statement.withdrawn_reason,
+                                        statement.withdrawn_at))
+    return entries
 
 
 def encode_entry(entry: dict) -> str:
@@ -129,15 +149,15 @@ class LogHead:
         return {"size": self.size, "root": self.root, "at": self.at}
 
 
-# A process keeps one tree per archive file and extends it as the log grows: entries are
+# A process keeps one tree per archive and extends it as the log grows: entries are
 # never changed, so a head or a proof costs a few hashes instead of a pass over the log.
 _trees: dict[str, MerkleTree] = {}
 _trees_lock = threading.Lock()
 
 
-def current_tree(store: Store) -> MerkleTree:
+def current_tree(store: ArchiveStore) -> MerkleTree:
     """The tree of every entry in ``store``'s log, kept between calls in this process."""
-    key = str(store.path.resolve())
+    key = store.location
     with _trees_lock:
         size = store.log_size()
         tree = _trees.get(key)
@@ -152,13 +172,13 @@ def current_tree(store: Store) -> MerkleTree:
         return tree
 
 
-def read_head(store: Store) -> LogHead:
+def read_head(store: ArchiveStore) -> LogHead:
     with store.read_snapshot():
         tree = current_tree(store)
     return LogHead(tree.size, tree.root().hex(), now_utc())
 
 
-def statement_proof(store: Store, statement_id: str) -> dict:
+def statement_proof(store: ArchiveStore, statement_id: str) -> dict:
     """The log entries of a statement (its revisions, and its withdrawal if any) with their
     inclusion proofs against the current head."""
     with store.read_snapshot():
@@ -174,7 +194,7 @@ def statement_proof(store: Store, statement_id: str) -> dict:
     return {"statement_id": statement_id, "head": head.to_dict(), "entries": entries}
 
 
-def consistency(store: Store, first: int, second: int | None = None) -> dict:
+def consistency(store: ArchiveStore, first: int, second: int | None = None) -> dict:
     """The consistency proof from the log at ``first`` entries to ``second`` (default: now).
     Raises ProofError for sizes the log cannot prove."""
     with store.read_snapshot():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archive.data_dir import PROJECT_ROOT
 from archive.records import Person, Source, StatementContent
-from archive.store import Store
+from archive.store import ArchiveStore
 
 SEED_FILE = PROJECT_ROOT / "fixtures" / "seed.json"
 
@@ -31,7 +31,7 @@ def read_seed(path: Path = SEED_FILE) -> dict:
         return json.load(handle)
 
 
-def load_seed(store: Store, path: Path = SEED_FILE) -> SeedReport:
+def load_seed(store: ArchiveStore, path: Path = SEED_FILE) -> SeedReport:
     """Load the seed collection in one transaction."""
     data = read_seed(path)
     report = SeedReport()

@@ -1,123 +1,28 @@
-"""The SQLite store, the archive's record of truth — and the only place with SQL.
+"""What an archive store is: the ``ArchiveStore`` protocol every implementation follows, and
+the errors they raise.
 
-One ``Store`` wraps one connection to ``archive.sqlite3`` (WAL mode). Every
-public write runs in a transaction; ``transaction()`` groups several writes
-(an import batch) into one. Revisions are append-only: a correction adds a
-row, a withdrawal marks the statement and keeps every revision readable.
-Code that must follow writes (the search index) registers a listener that
-is called with the changed statement IDs after each commit. Every write that
-changes what the archive says also appends its entries to the log table
-(``archive.log`` makes them) in the same transaction.
+A store keeps people, sources, statements with every revision, the journal of changed
+statement IDs (which the search index follows) and the tamper-evident log, and writes them
+in transactions. It checks every write against the domain rules (``archive.rules``: what a
+valid revision is, what a withdrawal does) before it stores anything. The implementations
+live in ``archive.stores``: ``sqlite`` (the archive in one file, the record of truth) and
+``memory`` (the same behaviour in dictionaries, for fast tests of the rules). Code outside
+``archive.stores`` names only this protocol, so another database fits behind it.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sqlite3
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
-from urllib.parse import quote
+from typing import Protocol
 
-from archive.citation_ids import mint_citation_id, normalise_citation_id
-from archive.dates import now_utc
-from archive.log import (
-    encode_entry,
-    entry_key,
-    leaf_of,
-    person_entry,
-    revision_entry,
-    source_entry,
-    withdrawal_entry,
-)
-from archive.records import (
-    InvalidRecordError,
-    Person,
-    Revision,
-    Source,
-    Statement,
-    StatementContent,
-    canonical_text,
-    hash_text,
-)
+from archive.records import Person, Revision, Source, Statement, StatementContent
 
+# The version of the archive's layout this software writes; an export names it.
 SCHEMA_VERSION = 3
-LOG_SCHEMA_VERSION = 3  # the version that adds the log, built from the stored records
-BUSY_TIMEOUT_MS = 30_000
-
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE people (
-        person_id   TEXT PRIMARY KEY,
-        name        TEXT NOT NULL,
-        handles     TEXT NOT NULL DEFAULT '[]',
-        aliases     TEXT NOT NULL DEFAULT '[]',
-        description TEXT NOT NULL DEFAULT '',
-        unnamed     INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE sources (
-        source_id    TEXT PRIMARY KEY,
-        title        TEXT NOT NULL,
-        lang         TEXT NOT NULL DEFAULT '',
-        publisher    TEXT NOT NULL DEFAULT '',
-        url          TEXT NOT NULL DEFAULT '',
-        retrieved_at TEXT NOT NULL DEFAULT '',
-        description  TEXT NOT NULL DEFAULT ''
-    );
-    CREATE TABLE statements (
-        statement_id     TEXT PRIMARY KEY,
-        status           TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
-        current_revision INTEGER NOT NULL,
-        person_id        TEXT NOT NULL REFERENCES people(person_id),
-        platform         TEXT NOT NULL DEFAULT '',
-        platform_id      TEXT NOT NULL DEFAULT '',
-        text_sha256      TEXT NOT NULL,
-        sort_key         TEXT NOT NULL DEFAULT '',
-        created_at       TEXT NOT NULL,
-        withdrawn_reason TEXT NOT NULL DEFAULT '',
-        withdrawn_at     TEXT NOT NULL DEFAULT ''
-    );
-    CREATE UNIQUE INDEX statements_platform_id ON statements(platform, platform_id)
-        WHERE platform_id != '';
-    CREATE INDEX statements_person ON statements(person_id, sort_key);
-    CREATE INDEX statements_hash ON statements(person_id, text_sha256);
-    CREATE TABLE revisions (
-        statement_id TEXT NOT NULL REFERENCES statements(statement_id),
-        revision     INTEGER NOT NULL,
-        text         TEXT NOT NULL,
-        text_sha256  TEXT NOT NULL,
-        content      TEXT NOT NULL,
-        reason       TEXT NOT NULL,
-        created_at   TEXT NOT NULL,
-        PRIMARY KEY (statement_id, revision)
-    ) WITHOUT ROWID;
-    CREATE TABLE changes (
-        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-        statement_id TEXT NOT NULL
-    );
-    """,
-    2: """
-    CREATE INDEX revisions_in_reply_to ON revisions(json_extract(content, '$.in_reply_to'))
-        WHERE json_extract(content, '$.in_reply_to') != '';
-    CREATE INDEX revisions_reported_by ON revisions(json_extract(content, '$.reported_by'))
-        WHERE json_extract(content, '$.reported_by') != '';
-    """,
-    3: """
-    CREATE TABLE log (
-        leaf_index INTEGER PRIMARY KEY,
-        type       TEXT NOT NULL,
-        subject    TEXT NOT NULL,
-        revision   INTEGER NOT NULL DEFAULT 0,
-        entry      TEXT NOT NULL,
-        leaf_hash  BLOB NOT NULL
-    );
-    CREATE INDEX log_subject ON log(subject, type);
-    """,
-}
-_LINKS = ("in_reply_to", "reported_by")
+# The links whose targets ``find_linking_statements`` looks up.
+LINKS = ("in_reply_to", "reported_by")
 
 
 class StoreError(Exception):
@@ -140,952 +45,213 @@ class StoreWriteError(StoreError):
     """A write could not be made (read-only or full disk, locked database)."""
 
 
-ChangeListener = Callable[["Store", set[str]], None]
+class ArchiveMissingError(StoreError):
+    """There is no archive to open read-only at this place (it was never created)."""
 
 
-class Store:
-    """The archive in one SQLite file."""
+ChangeListener = Callable[["ArchiveStore", set[str]], None]
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
-        self.path = Path(path)
-        self.readonly = readonly
-        if not readonly:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = self._connect(readonly)
-        except sqlite3.OperationalError as error:
-            if readonly or not self.path.exists() or os.access(self.path.parent, os.W_OK):
-                raise StoreError(f"cannot open {self.path}: {error}") from error
-            # A read-only folder or medium: the archive stays readable, and every write
-            # is refused with StoreWriteError naming the file.
-            self.readonly = True
-            self._db = self._connect(True)
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._changed: set[str] = set()
-        self.listeners: list[ChangeListener] = []
 
-    def _connect(self, readonly: bool) -> sqlite3.Connection:
-        if not readonly:
-            return self._open(self.path, uri=False, wal=True)
-        uri = f"file:{quote(str(self.path))}?mode=ro"
-        try:
-            return self._open(uri)
-        except sqlite3.OperationalError:
-            # Without write access to its folder SQLite cannot make the WAL's shared index;
-            # when no write-ahead log is pending, nothing can change the file, so it is
-            # read as immutable.
-            wal = self.path.with_name(self.path.name + "-wal")
-            if os.access(self.path.parent, os.W_OK) or (wal.exists() and wal.stat().st_size):
-                raise
-            return self._open(uri + "&immutable=1")
+class ArchiveStore(Protocol):
+    """The archive's record of truth. Reads return records (``archive.records``); writes take
+    records, check them against ``archive.rules`` and raise ``InvalidRecordError`` for what
+    the rules refuse, ``StoreWriteError`` for what the medium refuses."""
 
-    @staticmethod
-    def _open(target: str | Path, *, uri: bool = True, wal: bool = False) -> sqlite3.Connection:
-        db = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False,
-                             timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            if wal:
-                Store._switch_to_wal(db)
-            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA user_version").fetchone()  # fails here if it cannot be read
-        except BaseException:
-            db.close()
-            raise
-        return db
+    readonly: bool
+    """True when every write is refused (opened read-only, or on a read-only medium)."""
 
-    @staticmethod
-    def _switch_to_wal(db: sqlite3.Connection) -> None:
-        """Put a new archive into WAL mode. The switch needs the file to itself and SQLite
-        answers "database is locked" at once, without waiting, while another process (a
-        server's other worker starting together) is creating the tables: so it is tried
-        again until the busy timeout."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        while True:
-            try:
-                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    db.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+    listeners: list[ChangeListener]
+    """Called after each commit with the store and the IDs of the statements it changed (the
+    search index follows the archive so); a failed transaction reaches no listener."""
 
-    # -- lifecycle --------------------------------------------------------
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+    # -- lifecycle -----------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """What the archive is, the same for every store opened on it (a resolved file path,
+        a database address); caches of derived data (the log's tree) are keyed by it."""
 
     @property
     def schema_version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        """The version of the stored layout; 0 before ``migrate`` created it."""
+
+    def is_initialised(self) -> bool:
+        """Whether the archive has been created (``migrate`` has run on it)."""
 
     def migrate(self) -> int:
-        """Bring the schema forward to SCHEMA_VERSION; returns the version.
+        """Create the archive or bring its layout forward to ``SCHEMA_VERSION``, once even
+        when several processes start together; returns the version. Refuses a newer one."""
 
-        The version is read under the write lock, so that processes starting
-        together on a new archive (a server's workers) migrate it once.
-        """
-        if self.schema_version == SCHEMA_VERSION:
-            return SCHEMA_VERSION
-        with self.transaction():
-            current = self.schema_version
-            if current > SCHEMA_VERSION:
-                raise StoreError(f"{self.path} has schema version {current},"
-                                 f" newer than this software ({SCHEMA_VERSION})")
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                if version == LOG_SCHEMA_VERSION:
-                    self._build_log()
-                self._db.execute(f"PRAGMA user_version={version}")
-        return self.schema_version
+    def close(self) -> None:
+        """Release the store's connection; the store is not used after."""
 
-    @contextmanager
-    def transaction(self) -> Iterator[Store]:
-        """All writes inside commit together or not at all. Nested calls join the outer one."""
-        with self._lock:
-            if self._depth == 0:
-                if self.readonly:
-                    raise StoreWriteError(f"cannot write to {self.path}: it is open read-only"
-                                          " (a read-only file, folder or medium)")
-                try:
-                    self._db.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as error:
-                    raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
-                self._changed = set()
-            self._depth += 1
-            try:
-                yield self
-            except BaseException:
-                self._depth -= 1
-                if self._depth == 0:
-                    # SQLite has already rolled back after some errors (a full disk)
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    self._changed = set()
-                raise
-            self._depth -= 1
-            if self._depth == 0:
-                try:
-                    self._db.execute("COMMIT")
-                except sqlite3.OperationalError as error:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
-                changed, self._changed = self._changed, set()
-                if changed:
-                    for listener in list(self.listeners):
-                        listener(self, changed)
+    def __enter__(self) -> ArchiveStore: ...
 
-    def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
-        if self._depth == 0:
-            raise StoreError("writes must run inside Store.transaction()")
-        try:
-            return self._db.execute(sql, tuple(params))
-        except sqlite3.IntegrityError as error:
-            raise InvalidRecordError(str(error)) from error
-        except sqlite3.OperationalError as error:
-            raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+    def __exit__(self, *exc) -> None: ...
 
-    def _write_many(self, sql: str, rows: list[tuple]) -> sqlite3.Cursor:
-        if self._depth == 0:
-            raise StoreError("writes must run inside Store.transaction()")
-        try:
-            return self._db.executemany(sql, rows)
-        except sqlite3.IntegrityError as error:
-            raise InvalidRecordError(str(error)) from error
-        except sqlite3.OperationalError as error:
-            raise StoreWriteError(f"cannot write to {self.path}: {error}") from error
+    def transaction(self) -> AbstractContextManager[ArchiveStore]:
+        """All writes inside commit together or not at all; nested calls join the outer one.
+        Listeners are called once the outermost one has committed."""
 
-    def _mark_changed(self, statement_id: str) -> None:
-        self._changed.add(statement_id)
-        self._write("INSERT INTO changes (statement_id) VALUES (?)", (statement_id,))
+    def read_snapshot(self) -> AbstractContextManager[ArchiveStore]:
+        """Reads inside see one consistent state, however many queries they take; writers
+        (other processes) are not blocked."""
 
-    # -- people and sources ----------------------------------------------
+    def copy_to(self, folder: Path) -> ArchiveStore:
+        """Write a consistent copy of the archive, taken while others read and write, into
+        the existing empty ``folder`` as this implementation keeps an archive (a file, a
+        dump); return a writable store on the copy, migrated, whose ``close`` flushes it to
+        the medium. Raises StoreError when the copy cannot be made."""
+
+    # -- people and sources --------------------------------------------------------------
     def put_person(self, person: Person) -> Person:
-        """Insert or update a person; statements that name them are re-indexed."""
-        person.validate()
-        with self.transaction():
-            self._write(
-                "INSERT INTO people (person_id, name, handles, aliases, description, unnamed)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET"
-                " name=excluded.name, handles=excluded.handles, aliases=excluded.aliases,"
-                " description=excluded.description, unnamed=excluded.unnamed"
-                " WHERE (name, handles, aliases, description, unnamed) IS NOT"
-                " (excluded.name, excluded.handles, excluded.aliases, excluded.description,"
-                " excluded.unnamed)",
-                (person.person_id, person.name, json.dumps(list(person.handles)),
-                 json.dumps(list(person.aliases)), person.description, int(person.unnamed)),
-            )
-            if self._db.execute("SELECT changes()").fetchone()[0]:
-                self._log([person_entry(person)])
-                for (statement_id,) in self._db.execute(
-                    "SELECT statement_id FROM statements WHERE person_id = ?", (person.person_id,)
-                ).fetchall():
-                    self._mark_changed(statement_id)
-        return person
-
-    @staticmethod
-    def _person_from_row(row: tuple) -> Person:
-        person_id, name, handles, aliases, description, unnamed = row
-        return Person(person_id, name, tuple(json.loads(handles)), tuple(json.loads(aliases)),
-                      description, bool(unnamed))
+        """Insert or update a person (logged when it changes anything); the statements that
+        name them count as changed, so the index re-reads them."""
 
     def get_person(self, person_id: str) -> Person:
-        row = self._db.execute(
-            "SELECT person_id, name, handles, aliases, description, unnamed FROM people"
-            " WHERE person_id = ?", (person_id,)).fetchone()
-        if row is None:
-            raise PersonNotFoundError(person_id)
-        return self._person_from_row(row)
+        """The person; PersonNotFoundError when there is none."""
 
     def list_people(self) -> list[tuple[Person, int]]:
-        """Every person with their number of active statements, by name."""
-        rows = self._db.execute(
-            "SELECT p.person_id, p.name, p.handles, p.aliases, p.description, p.unnamed,"
-            " (SELECT count(*) FROM statements s WHERE s.person_id = p.person_id"
-            "  AND s.status = 'active') FROM people p ORDER BY p.unnamed, p.name, p.person_id"
-        ).fetchall()
-        return [(self._person_from_row(row[:6]), row[6]) for row in rows]
+        """Every person with their number of active statements: named ones first, by name."""
+
+    def person_ids(self) -> set[str]:
+        """Every stored person ID."""
+
+    def insert_people(self, people: Iterable[Person]) -> int:
+        """Add (and log) the people not stored yet, leaving stored ones as they are; returns
+        how many were added."""
 
     def put_source(self, source: Source) -> Source:
-        source.validate()
-        with self.transaction():
-            self._write(
-                "INSERT INTO sources (source_id, title, lang, publisher, url, retrieved_at,"
-                " description) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET"
-                " title=excluded.title, lang=excluded.lang, publisher=excluded.publisher,"
-                " url=excluded.url, retrieved_at=excluded.retrieved_at,"
-                " description=excluded.description"
-                " WHERE (title, lang, publisher, url, retrieved_at, description) IS NOT"
-                " (excluded.title, excluded.lang, excluded.publisher, excluded.url,"
-                " excluded.retrieved_at, excluded.description)",
-                (source.source_id, source.title, source.lang, source.publisher, source.url,
-                 source.retrieved_at, source.description),
-            )
-            if self._db.execute("SELECT changes()").fetchone()[0]:
-                self._log([source_entry(source)])
-        return source
+        """Insert or update a source (logged when it changes anything)."""
 
     def get_source(self, source_id: str) -> Source | None:
-        row = self._db.execute(
-            "SELECT source_id, title, lang, publisher, url, retrieved_at, description"
-            " FROM sources WHERE source_id = ?", (source_id,)).fetchone()
-        return Source(*row) if row else None
+        """The source, or None."""
 
     def list_sources(self) -> list[Source]:
-        return [Source(*row) for row in self._db.execute(
-            "SELECT source_id, title, lang, publisher, url, retrieved_at, description"
-            " FROM sources ORDER BY source_id")]
+        """Every source, by ID."""
 
-    # -- statements: writes ----------------------------------------------
-    def _check_references(self, content: StatementContent, statement_id: str | None) -> None:
-        try:
-            self.get_person(content.person_id)
-        except PersonNotFoundError:
-            raise InvalidRecordError(f"speaker: no person {content.person_id!r} in the archive") from None
-        for name in ("in_reply_to", "reported_by", "translation_of"):
-            target = getattr(content, name)
-            if not target:
-                continue
-            if target == statement_id:
-                raise InvalidRecordError(f"{name}: a statement cannot point to itself")
-            if not self.has_statement(target):
-                raise InvalidRecordError(f"{name}: no statement {target!r} in the archive")
-        for ref in content.sources:
-            if self.get_source(ref.source_id) is None:
-                raise InvalidRecordError(f"sources: no source {ref.source_id!r} in the archive")
+    def source_ids(self) -> set[str]:
+        """Every stored source ID."""
 
-    def _insert_revision(self, statement_id: str, revision: int, content: StatementContent,
-                         reason: str, created_at: str) -> str:
-        text = canonical_text(content.text)
-        digest = hash_text(text)
-        data = content.to_dict()
-        del data["text"]
-        self._write(
-            "INSERT INTO revisions (statement_id, revision, text, text_sha256, content, reason,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (statement_id, revision, text, digest, json.dumps(data, ensure_ascii=False,
-                                                              sort_keys=True), reason, created_at),
-        )
-        return digest
+    def insert_sources(self, sources: Iterable[Source]) -> int:
+        """Add (and log) the sources not stored yet; returns how many were added."""
 
+    # -- statements: writes --------------------------------------------------------------
     def add_statement(self, content: StatementContent, *, statement_id: str | None = None,
                       reason: str = "first archived", created_at: str | None = None) -> str:
-        """Store a new statement as revision 1 and return its citation ID.
-
-        ``statement_id`` is given only when restoring an ID minted before
-        (seed collection, export); otherwise a fresh one is minted.
-        """
-        content.validate()
-        created_at = created_at or now_utc()
-        with self.transaction():
-            if statement_id is None:
-                statement_id = mint_citation_id()
-                while self.has_statement(statement_id):
-                    statement_id = mint_citation_id()
-            else:
-                statement_id = normalise_citation_id(statement_id)
-                if self.has_statement(statement_id):
-                    raise InvalidRecordError(f"statement_id: {statement_id} is already taken")
-            self._check_references(content, statement_id)
-            self._write(
-                "INSERT INTO statements (statement_id, status, current_revision, person_id,"
-                " platform, platform_id, text_sha256, sort_key, created_at)"
-                " VALUES (?, 'active', 1, ?, ?, ?, '', ?, ?)",
-                (statement_id, content.person_id, content.platform, content.platform_id,
-                 content.posted_at.sort_key(), created_at),
-            )
-            digest = self._insert_revision(statement_id, 1, content, reason, created_at)
-            self._write("UPDATE statements SET text_sha256 = ? WHERE statement_id = ?",
-                        (digest, statement_id))
-            self._log([revision_entry(statement_id, 1, content, digest, reason, created_at,
-                                      created_at)])
-            self._mark_changed(statement_id)
-        return statement_id
+        """Store a new statement as revision 1 and return its citation ID: a fresh one, or
+        ``statement_id`` when restoring one minted before (refused when taken)."""
 
     def revise_statement(self, statement_id: str, content: StatementContent, reason: str,
                          *, created_at: str | None = None) -> int:
-        """Add a correction as a new revision; returns its number.
-
-        The old revision stays readable. A revision identical to the current
-        one, or one without a reason, is refused.
-        """
-        content.validate()
-        if not reason.strip():
-            raise InvalidRecordError("reason: a revision needs a reason")
-        with self.transaction():
-            current = self.get_statement(statement_id)
-            if current.is_withdrawn:
-                raise InvalidRecordError(f"{statement_id} is withdrawn and cannot be revised")
-            if current.content == content.with_changes(text=canonical_text(content.text)):
-                raise InvalidRecordError(f"{statement_id}: the revision changes nothing")
-            self._check_references(content, current.statement_id)
-            number = current.revision.revision + 1
-            created_at = created_at or now_utc()
-            digest = self._insert_revision(current.statement_id, number, content, reason,
-                                           created_at)
-            self._write(
-                "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
-                " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
-                (number, content.person_id, content.platform, content.platform_id, digest,
-                 content.posted_at.sort_key(), current.statement_id),
-            )
-            self._log([revision_entry(current.statement_id, number, content, digest, reason,
-                                      created_at, current.created_at)])
-            self._mark_changed(current.statement_id)
-        return number
+        """Add a correction as the next revision and return its number; the old revisions
+        stay readable. ``archive.rules.check_revisions`` says what is refused."""
 
     def withdraw_statement(self, statement_id: str, reason: str, *,
                            withdrawn_at: str | None = None) -> None:
-        """Leave a tombstone: the ID keeps answering, with the reason, and is never reused."""
-        if not reason.strip():
-            raise InvalidRecordError("reason: a withdrawal needs a reason")
-        with self.transaction():
-            current = self.get_statement(statement_id)
-            if current.is_withdrawn:
-                raise InvalidRecordError(f"{statement_id} is already withdrawn")
-            withdrawn_at = withdrawn_at or now_utc()
-            self._write(
-                "UPDATE statements SET status = 'withdrawn', withdrawn_reason = ?,"
-                " withdrawn_at = ? WHERE statement_id = ?",
-                (reason, withdrawn_at, current.statement_id))
-            self._log([withdrawal_entry(current.statement_id, reason, withdrawn_at)])
-            self._mark_changed(current.statement_id)
+        """Leave a tombstone: the ID keeps answering with its words and the reason, and is
+        never reused (``archive.rules.check_withdrawal``)."""
 
-    # -- statements: reads -----------------------------------------------
+    def insert_statements(self, statements: Iterable[Statement]) -> list[str]:
+        """Store whole statements — IDs, every revision, status, tombstone — as given, for
+        import and restore (``archive.rules.check_new_statements``); returns the IDs."""
+
+    def append_revisions(self, additions: Iterable[tuple[str, Revision]]) -> int:
+        """Add revisions to stored, active statements, each continuing its statement's
+        numbering, under the same rules as ``revise_statement``; returns the count."""
+
+    # -- statements: reads ---------------------------------------------------------------
     def has_statement(self, statement_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM statements WHERE statement_id = ?",
-                                (statement_id,)).fetchone() is not None
+        """Whether a statement (withdrawn ones too) has this ID."""
 
     def existing_statement_ids(self, candidates: Iterable[str]) -> list[str]:
-        candidates = list(candidates)
-        if not candidates:
-            return []
-        marks = ",".join("?" * len(candidates))
-        return [row[0] for row in self._db.execute(
-            f"SELECT statement_id FROM statements WHERE statement_id IN ({marks})"
-            " ORDER BY statement_id", candidates)]
-
-    @staticmethod
-    def _revision_from_row(row: tuple) -> Revision:
-        revision, text, digest, content_json, reason, created_at = row
-        data = json.loads(content_json)
-        data["text"] = text
-        return Revision(revision, StatementContent.from_dict(data), digest, reason, created_at)
+        """Those of ``candidates`` that are stored, sorted."""
 
     def get_statement(self, statement_id: str, revision: int | None = None) -> Statement:
-        """The statement (withdrawn ones too) at its current or the given revision."""
-        head = self._db.execute(
-            "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
-            " withdrawn_at FROM statements WHERE statement_id = ?", (statement_id,)).fetchone()
-        if head is None:
-            raise StatementNotFoundError(statement_id)
-        rows = self._db.execute(
-            "SELECT revision, text, text_sha256, content, reason, created_at FROM revisions"
-            " WHERE statement_id = ? ORDER BY revision", (statement_id,)).fetchall()
-        revisions = tuple(self._revision_from_row(row) for row in rows)
-        return self._assemble(head, revisions, revision)
+        """The statement (withdrawn ones too) at its current or the given revision;
+        StatementNotFoundError, RevisionNotFoundError."""
 
-    def _assemble(self, head: tuple, revisions: tuple[Revision, ...], revision: int | None,
-                  people: dict[str, Person] | None = None) -> Statement:
-        statement_id, status, current, created_at, withdrawn_reason, withdrawn_at = head
-        wanted = current if revision is None else revision
-        chosen = next((r for r in revisions if r.revision == wanted), None)
-        if chosen is None:
-            raise RevisionNotFoundError(f"{statement_id} has no revision {wanted}")
-        person_id = chosen.content.person_id
-        speaker = people[person_id] if people and person_id in people else self.get_person(person_id)
-        return Statement(statement_id, status, chosen, revisions, speaker, created_at,
-                         withdrawn_reason, withdrawn_at)
+    def get_statements(self, statement_ids: Iterable[str]) -> dict[str, Statement]:
+        """Several statements at their current revision, read in batches; those not stored
+        are left out."""
 
     def iter_statements(self, *, include_withdrawn: bool = True,
                         person_id: str | None = None, batch: int = 2000) -> Iterator[Statement]:
-        """Every statement at its current revision, in ID order, read in batches."""
-        people = {person.person_id: person for person, _ in self.list_people()}
-        where = [] if include_withdrawn else ["status = 'active'"]
-        params: list = []
-        if person_id is not None:
-            where.append("person_id = ?")
-            params.append(person_id)
-        after = ""
-        while True:
-            clause = " AND ".join(where + ["statement_id > ?"])
-            heads = self._db.execute(
-                "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
-                f" withdrawn_at FROM statements WHERE {clause} ORDER BY statement_id LIMIT ?",
-                (*params, after, batch)).fetchall()
-            if not heads:
-                return
-            first, last = heads[0][0], heads[-1][0]
-            grouped: dict[str, list[Revision]] = {}
-            for row in self._db.execute(
-                "SELECT statement_id, revision, text, text_sha256, content, reason, created_at"
-                " FROM revisions WHERE statement_id BETWEEN ? AND ?"
-                " ORDER BY statement_id, revision", (first, last)):
-                grouped.setdefault(row[0], []).append(self._revision_from_row(row[1:]))
-            for head in heads:
-                yield self._assemble(head, tuple(grouped[head[0]]), None, people)
-            after = last
+        """Every statement (of one person) at its current revision, in ID order."""
 
     def withdrawn_statements(self, *, limit: int = 500) -> list[Statement]:
-        """The most recently withdrawn statements, the latest withdrawal first."""
-        ids = [row[0] for row in self._db.execute(
-            "SELECT statement_id FROM statements WHERE status = 'withdrawn'"
-            " ORDER BY withdrawn_at DESC, statement_id LIMIT ?", (limit,))]
-        found = self.get_statements(ids)
-        return [found[statement_id] for statement_id in ids if statement_id in found]
+        """The ``limit`` most recently withdrawn statements, the latest withdrawal first (IDs
+        ascending within one time)."""
 
     def statements_by_person(self, person_id: str, *, limit: int = 1000) -> list[Statement]:
         """A person's statements (withdrawn ones included), newest first."""
-        rows = self._db.execute(
-            "SELECT statement_id FROM statements WHERE person_id = ?"
-            " ORDER BY sort_key DESC, statement_id LIMIT ?", (person_id, limit)).fetchall()
-        return [self.get_statement(row[0]) for row in rows]
 
     def find_linking_statements(self, statement_id: str, link: str) -> list[str]:
-        """Active statements whose current revision points here by ``link``
-        (``in_reply_to``: the replies; ``reported_by``: what this statement reports)."""
-        if link not in _LINKS:
-            raise ValueError(f"link must be one of {_LINKS}")
-        expression = f"json_extract(r.content, '$.{link}')"
-        return [row[0] for row in self._db.execute(
-            "SELECT s.statement_id FROM revisions r JOIN statements s"
-            " ON s.statement_id = r.statement_id AND s.current_revision = r.revision"
-            f" WHERE {expression} = ? AND {expression} != '' AND s.status = 'active'"
-            " ORDER BY s.sort_key, s.statement_id", (statement_id,))]
+        """Active statements whose current revision points here by ``link`` (one of
+        ``LINKS``), oldest first."""
 
     def speaker_coverage(self, person_ids: Iterable[str]) -> tuple[int, str | None, str | None]:
-        """How many active statements these people have, and the IDs of the earliest and the
+        """How many active statements these people have, and the IDs of their earliest and
         latest dated one (None when none is dated)."""
-        person_ids = sorted(set(person_ids))
-        if not person_ids:
-            return 0, None, None
-        marks = ", ".join("?" * len(person_ids))
-        where = f"person_id IN ({marks}) AND status = 'active'"
-        count = self._db.execute(f"SELECT count(*) FROM statements WHERE {where}",
-                                 person_ids).fetchone()[0]
-        ends = []
-        for order in ("ASC", "DESC"):
-            row = self._db.execute(
-                f"SELECT statement_id FROM statements WHERE {where} AND sort_key != ''"
-                f" ORDER BY sort_key {order}, statement_id {order} LIMIT 1", person_ids).fetchone()
-            ends.append(row[0] if row else None)
-        return count, ends[0], ends[1]
 
     def count_statements(self, *, include_withdrawn: bool = False) -> int:
-        where = "" if include_withdrawn else " WHERE status = 'active'"
-        return self._db.execute(f"SELECT count(*) FROM statements{where}").fetchone()[0]
+        """The number of (active) statements."""
 
     def find_by_platform_id(self, platform: str, platform_id: str) -> str | None:
-        row = self._db.execute(
-            # platform_id != '' lets SQLite use the partial index statements_platform_id
-            "SELECT statement_id FROM statements WHERE platform = ? AND platform_id != ''"
-            " AND platform_id = ?", (platform, platform_id)).fetchone()
-        return row[0] if row else None
+        """The statement stored for a post of a platform, if any."""
 
-    def find_by_text_hash(self, person_id: str, text_sha256: str) -> str | None:
-        row = self._db.execute(
-            "SELECT statement_id FROM statements WHERE person_id = ? AND text_sha256 = ?"
-            " ORDER BY statement_id LIMIT 1", (person_id, text_sha256)).fetchone()
-        return row[0] if row else None
+    def find_by_platform_ids(self, platform: str, platform_ids: Iterable[str]) -> dict[str, str]:
+        """platform_id -> statement_id for those of ``platform_ids`` that are stored."""
+
+    def find_by_text_hashes(self, person_id: str, digests: Iterable[str]) -> dict[str, str]:
+        """text hash -> the lowest statement ID among a speaker's statements with that
+        current text (how an import matches a record without a platform ID)."""
 
     def current_hashes(self) -> dict[str, str]:
         """statement_id -> text hash of the current revision, active statements only."""
-        return dict(self._db.execute(
-            "SELECT statement_id, text_sha256 FROM statements WHERE status = 'active'"))
 
     def last_change(self) -> int:
-        return self._db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+        """The number of the latest journal entry (0 when none)."""
 
     def changed_since(self, seq: int) -> set[str]:
-        return {row[0] for row in self._db.execute(
-            "SELECT DISTINCT statement_id FROM changes WHERE seq > ?", (seq,))}
+        """The statement IDs journalled after entry ``seq``."""
 
-    # -- the log -----------------------------------------------------------
-    def _log(self, entries: Iterable[dict]) -> None:
-        """Append entries to the log, inside the caller's transaction."""
-        start = self.log_size()
-        rows = []
-        for offset, entry in enumerate(entries):
-            text = encode_entry(entry)
-            rows.append((start + offset, *entry_key(entry), text, leaf_of(text)))
-        if rows:
-            self._write_many("INSERT INTO log (leaf_index, type, subject, revision, entry,"
-                             " leaf_hash) VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-    def _build_log(self) -> None:
-        """The log of an archive stored before there was one, in this order: every person,
-        then every source, in the order they were stored; then every statement by creation
-        time (in the order stored within the same time), each with its revisions in order
-        and its withdrawal. An archive holding the seed collection, loaded in its file's
-        order, so gets the same log as one that loaded the seed with the log in place."""
-        people = {person.person_id: person for person, _ in self.list_people()}
-        self._log(person_entry(people[person_id]) for (person_id,) in self._db.execute(
-            "SELECT person_id FROM people ORDER BY rowid").fetchall())
-        sources = {source.source_id: source for source in self.list_sources()}
-        self._log(source_entry(sources[source_id]) for (source_id,) in self._db.execute(
-            "SELECT source_id FROM sources ORDER BY rowid").fetchall())
-        ids = [row[0] for row in self._db.execute(
-            "SELECT statement_id FROM statements ORDER BY created_at, rowid")]
-        for chunk in self._chunks(ids):
-            found = self.get_statements(chunk)
-            entries = []
-            for statement_id in chunk:
-                statement = found[statement_id]
-                entries.extend(self._statement_entries(
-                    statement, [hash_text(r.content.text) for r in statement.revisions]))
-            self._log(entries)
-
+    # -- the log -------------------------------------------------------------------------
     def replace_log(self, entries: Iterable[str]) -> None:
-        """Put the given entries (canonical JSON texts, in order) in place of the log: only
-        for restoring an export into an archive that had no log before this transaction."""
-        if self._depth == 0:
-            raise StoreError("writes must run inside Store.transaction()")
-        self._write("DELETE FROM log")
-        self._write_many(
-            "INSERT INTO log (leaf_index, type, subject, revision, entry, leaf_hash)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(index, *entry_key(json.loads(text)), text, leaf_of(text))
-             for index, text in enumerate(entries)])
+        """Put the given entries (canonical JSON texts, in order) in place of the log, inside
+        the caller's transaction: only for restoring an export's log."""
 
     def log_size(self) -> int:
-        """The number of entries (one past the last index)."""
-        return self._db.execute("SELECT coalesce(max(leaf_index) + 1, 0) FROM log").fetchone()[0]
+        """The number of entries."""
 
     def log_leaf_hash(self, index: int) -> bytes | None:
-        row = self._db.execute("SELECT leaf_hash FROM log WHERE leaf_index = ?",
-                               (index,)).fetchone()
-        return bytes(row[0]) if row else None
+        """The stored leaf hash of entry ``index``, or None."""
 
     def log_leaf_hashes(self, start: int, end: int) -> Iterator[bytes]:
-        """The stored leaf hashes of entries start to end - 1, in order."""
-        for (leaf,) in self._db.execute(
-                "SELECT leaf_hash FROM log WHERE leaf_index >= ? AND leaf_index < ?"
-                " ORDER BY leaf_index", (start, end)):
-            yield bytes(leaf)
+        """The stored leaf hashes of entries ``start`` to ``end - 1``, in order."""
 
     def iter_log(self) -> Iterator[tuple[int, str, bytes]]:
         """(index, entry text, stored leaf hash) of every entry, in order."""
-        for index, text, leaf in self._db.execute(
-                "SELECT leaf_index, entry, leaf_hash FROM log ORDER BY leaf_index"):
-            yield index, text, bytes(leaf)
 
     def log_entries_about(self, statement_id: str, size: int) -> list[tuple[int, str]]:
         """(index, entry text) of a statement's revisions and withdrawal among the first
         ``size`` entries."""
-        return self._db.execute(
-            "SELECT leaf_index, entry FROM log WHERE subject = ? AND type IN"
-            " ('revision', 'withdrawal') AND leaf_index < ? ORDER BY leaf_index",
-            (statement_id, size)).fetchall()
 
-    # -- integrity -------------------------------------------------------
+    # -- integrity -----------------------------------------------------------------------
     def find_hash_mismatches(self) -> list[str]:
-        """Re-hash every stored revision; one line per revision whose text no
-        longer matches its hash, and per statement whose current hash is off."""
-        problems = []
-        for statement_id, revision, text, digest in self._db.execute(
-            "SELECT statement_id, revision, text, text_sha256 FROM revisions"
-            " ORDER BY statement_id, revision"):
-            actual = hash_text(text)
-            if actual != digest:
-                problems.append(
-                    f"{statement_id}@{revision}: text hashes to {actual[:12]}…, stored {digest[:12]}…")
-        for statement_id, digest in self._db.execute(
-            "SELECT s.statement_id, s.text_sha256 FROM statements s JOIN revisions r"
-            " ON r.statement_id = s.statement_id AND r.revision = s.current_revision"
-            " WHERE r.text_sha256 != s.text_sha256"):
-            problems.append(f"{statement_id}: current hash {digest[:12]}… differs from its revision")
-        return problems
+        """One line per revision whose stored text no longer hashes to its stored hash, and
+        per statement whose current hash differs from its current revision's."""
 
     def find_broken_statements(self) -> list[str]:
         """One line per statement whose revisions are not numbered 1 to its current one, or
-        whose summary row (speaker, platform ID, hash) differs from its current revision."""
-        problems = [f"{statement_id}: has {count} revision(s) numbered {low} to {high},"
-                    f" not 1 to {current}"
-                    for statement_id, current, count, low, high in self._db.execute(
-                        "SELECT s.statement_id, s.current_revision, count(r.revision),"
-                        " min(r.revision), max(r.revision) FROM statements s LEFT JOIN"
-                        " revisions r ON r.statement_id = s.statement_id GROUP BY s.statement_id"
-                        " HAVING count(r.revision) != s.current_revision OR min(r.revision) != 1"
-                        " OR max(r.revision) != s.current_revision ORDER BY s.statement_id")]
-        for (statement_id,) in self._db.execute(
-                "SELECT s.statement_id FROM statements s JOIN revisions r"
-                " ON r.statement_id = s.statement_id AND r.revision = s.current_revision"
-                " WHERE s.person_id IS NOT json_extract(r.content, '$.person_id')"
-                " OR s.platform IS NOT json_extract(r.content, '$.platform')"
-                " OR s.platform_id IS NOT json_extract(r.content, '$.platform_id')"
-                " ORDER BY s.statement_id"):
-            problems.append(f"{statement_id}: its speaker or platform ID differs from its"
-                            " current revision")
-        return problems
+        whose speaker or platform ID differs from its current revision's."""
 
     def find_broken_links(self) -> list[str]:
         """One line per link (reply, report, translation) of a current revision to a
         statement that is not stored."""
-        problems = []
-        for name in ("in_reply_to", "reported_by", "translation_of"):
-            expression = f"json_extract(r.content, '$.{name}')"
-            for statement_id, target in self._db.execute(
-                    f"SELECT s.statement_id, {expression} FROM statements s JOIN revisions r"
-                    " ON r.statement_id = s.statement_id AND r.revision = s.current_revision"
-                    f" WHERE coalesce({expression}, '') != '' AND {expression} NOT IN"
-                    " (SELECT statement_id FROM statements) ORDER BY s.statement_id"):
-                problems.append(f"{statement_id}: {name} points to missing {target}")
-        return problems
 
     def iter_revision_rows(self) -> Iterator[tuple[str, int, str, str, str, str, str | None]]:
-        """Every stored revision as stored: (statement_id, revision, text, content JSON,
-        reason, created_at, the statement's created_at), by statement and revision."""
-        yield from self._db.execute(
-            "SELECT r.statement_id, r.revision, r.text, r.content, r.reason, r.created_at,"
-            " s.created_at FROM revisions r LEFT JOIN statements s"
-            " ON s.statement_id = r.statement_id ORDER BY r.statement_id, r.revision")
+        """Every revision as stored: (statement_id, revision, text, content JSON without the
+        text, reason, created_at, the statement's created_at), by statement and revision."""
 
     def iter_statement_states(self) -> Iterator[tuple[str, str, str, str]]:
-        """(statement_id, status, withdrawn_reason, withdrawn_at) of every statement."""
-        yield from self._db.execute(
-            "SELECT statement_id, status, withdrawn_reason, withdrawn_at FROM statements"
-            " ORDER BY statement_id")
-
-    def backup_to(self, destination: str | Path) -> None:
-        """A consistent copy of the database while others keep reading and writing."""
-        target = sqlite3.connect(destination)
-        try:
-            self._db.backup(target)
-        finally:
-            target.close()
-
-    # -- bulk reads and writes for import and restore ----------------------
-    # An import of tens of thousands of records cannot afford two queries per
-    # record: these read and write in chunks, inside the caller's transaction.
-    _CHUNK = 500
-
-    def _chunks(self, values: list) -> Iterator[list]:
-        for start in range(0, len(values), self._CHUNK):
-            yield values[start:start + self._CHUNK]
-
-    def all_statement_ids(self) -> set[str]:
-        """Every stored statement ID, withdrawn ones included (minting checks against it)."""
-        return {row[0] for row in self._db.execute("SELECT statement_id FROM statements")}
-
-    def person_ids(self) -> set[str]:
-        return {row[0] for row in self._db.execute("SELECT person_id FROM people")}
-
-    def source_ids(self) -> set[str]:
-        return {row[0] for row in self._db.execute("SELECT source_id FROM sources")}
-
-    def find_by_platform_ids(self, platform: str, platform_ids: Iterable[str]) -> dict[str, str]:
-        """platform_id -> statement_id for those of ``platform_ids`` that are stored."""
-        found: dict[str, str] = {}
-        for chunk in self._chunks(sorted(set(platform_ids))):
-            marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(
-                "SELECT platform_id, statement_id FROM statements WHERE platform = ?"
-                f" AND platform_id != '' AND platform_id IN ({marks})", (platform, *chunk)))
-        return found
-
-    def find_by_text_hashes(self, person_id: str, digests: Iterable[str]) -> dict[str, str]:
-        """text hash -> statement_id (the lowest ID) for a speaker's stored statements."""
-        found: dict[str, str] = {}
-        for chunk in self._chunks(sorted(set(digests))):
-            marks = ",".join("?" * len(chunk))
-            for digest, statement_id in self._db.execute(
-                "SELECT text_sha256, min(statement_id) FROM statements WHERE person_id = ?"
-                f" AND text_sha256 IN ({marks}) GROUP BY text_sha256", (person_id, *chunk)):
-                found[digest] = statement_id
-        return found
-
-    def get_statements(self, statement_ids: Iterable[str]) -> dict[str, Statement]:
-        """Several statements at their current revision, read in chunks (the ones not
-        stored are left out): three queries per chunk instead of three per statement."""
-        people: dict[str, Person] = {}
-        found: dict[str, Statement] = {}
-        for chunk in self._chunks(sorted(set(statement_ids))):
-            marks = ",".join("?" * len(chunk))
-            heads = self._db.execute(
-                "SELECT statement_id, status, current_revision, created_at, withdrawn_reason,"
-                f" withdrawn_at FROM statements WHERE statement_id IN ({marks})", chunk).fetchall()
-            grouped: dict[str, list[Revision]] = {}
-            for row in self._db.execute(
-                "SELECT statement_id, revision, text, text_sha256, content, reason, created_at"
-                f" FROM revisions WHERE statement_id IN ({marks}) ORDER BY statement_id, revision",
-                chunk):
-                grouped.setdefault(row[0], []).append(self._revision_from_row(row[1:]))
-            wanted = {revision.content.person_id for revisions in grouped.values()
-                      for revision in revisions} - people.keys()
-            people.update(self._people_by_id(wanted))
-            for head in heads:
-                found[head[0]] = self._assemble(head, tuple(grouped[head[0]]), None, people)
-        return found
-
-    def _people_by_id(self, person_ids: Iterable[str]) -> dict[str, Person]:
-        found: dict[str, Person] = {}
-        for chunk in self._chunks(sorted(set(person_ids))):
-            marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(
-                "SELECT person_id, name, handles, aliases, description, unnamed FROM people"
-                f" WHERE person_id IN ({marks})", chunk):
-                found[row[0]] = self._person_from_row(row)
-        return found
-
-    def _check_bulk_references(self, items: list[tuple[str, StatementContent]],
-                               new_ids: set[str]) -> None:
-        people, sources = self.person_ids(), self.source_ids()
-        targets = {getattr(content, name) for _, content in items
-                   for name in ("in_reply_to", "reported_by", "translation_of")} - {""} - new_ids
-        stored = set()
-        for chunk in self._chunks(sorted(targets)):
-            stored.update(self.existing_statement_ids(chunk))
-        known = new_ids | stored
-        for statement_id, content in items:
-            if content.person_id not in people:
-                raise InvalidRecordError(
-                    f"{statement_id}: speaker: no person {content.person_id!r} in the archive")
-            for name in ("in_reply_to", "reported_by", "translation_of"):
-                target = getattr(content, name)
-                if target and (target == statement_id or target not in known):
-                    problem = "points to itself" if target == statement_id else "is not in the archive"
-                    raise InvalidRecordError(f"{statement_id}: {name}: {target!r} {problem}")
-            for ref in content.sources:
-                if ref.source_id not in sources:
-                    raise InvalidRecordError(
-                        f"{statement_id}: sources: no source {ref.source_id!r} in the archive")
-
-    @staticmethod
-    def _bulk_revision_row(statement_id: str, revision: Revision) -> tuple:
-        content = revision.content
-        text = canonical_text(content.text)
-        digest = hash_text(text)
-        if revision.text_sha256 and revision.text_sha256 != digest:
-            raise InvalidRecordError(
-                f"{statement_id}@{revision.revision}: text_sha256 does not match the text")
-        data = content.to_dict()
-        del data["text"]
-        return (statement_id, revision.revision, text, digest,
-                json.dumps(data, ensure_ascii=False, sort_keys=True), revision.reason,
-                revision.created_at)
-
-    def insert_statements(self, statements: Iterable[Statement]) -> list[str]:
-        """Store whole statements — IDs, every revision, status, tombstone — as given.
-
-        For import and restore: the IDs must be new, revisions numbered from 1
-        with reasons, hashes (when given) must match the texts, and every
-        speaker, source and link target must be stored or in the same call.
-        Runs in (or joins) one transaction; returns the IDs in the order given.
-        """
-        statements = list(statements)
-        ids = [statement.statement_id for statement in statements]
-        if len(set(ids)) != len(ids):
-            raise InvalidRecordError("statement_id: the same ID twice in one batch")
-        with self.transaction():
-            taken = set()
-            for chunk in self._chunks(ids):
-                taken.update(self.existing_statement_ids(chunk))
-            if taken:
-                raise InvalidRecordError(f"statement_id: {min(taken)} is already taken")
-            items = []
-            for statement in statements:
-                numbers = [r.revision for r in statement.revisions]
-                if numbers != list(range(1, len(numbers) + 1)):
-                    raise InvalidRecordError(
-                        f"{statement.statement_id}: revisions must be numbered 1, 2, 3, ...")
-                for revision in statement.revisions:
-                    revision.content.validate()
-                    if not revision.reason.strip():
-                        raise InvalidRecordError(
-                            f"{statement.statement_id}@{revision.revision}: a revision needs a reason")
-                    items.append((statement.statement_id, revision.content))
-                if statement.status not in ("active", "withdrawn"):
-                    raise InvalidRecordError(f"{statement.statement_id}: unknown status")
-            self._check_bulk_references(items, set(ids))
-            revision_rows = []
-            statement_rows = []
-            entries = []
-            for statement in statements:
-                rows = [self._bulk_revision_row(statement.statement_id, revision)
-                        for revision in statement.revisions]
-                revision_rows.extend(rows)
-                entries.extend(self._statement_entries(statement, [row[3] for row in rows]))
-                current = statement.revisions[-1].content
-                statement_rows.append((
-                    statement.statement_id, statement.status, len(rows), current.person_id,
-                    current.platform, current.platform_id, rows[-1][3],
-                    current.posted_at.sort_key(), statement.created_at,
-                    statement.withdrawn_reason, statement.withdrawn_at))
-            self._write_many(
-                "INSERT INTO statements (statement_id, status, current_revision, person_id,"
-                " platform, platform_id, text_sha256, sort_key, created_at, withdrawn_reason,"
-                " withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", statement_rows)
-            self._write_many(
-                "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
-                " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
-            self._log(entries)
-            self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
-                             [(statement_id,) for statement_id in ids])
-            self._changed.update(ids)
-        return ids
-
-    @staticmethod
-    def _statement_entries(statement: Statement, digests: list[str]) -> list[dict]:
-        """A stored statement's log entries: its revisions in order, then its withdrawal."""
-        entries = [revision_entry(statement.statement_id, revision.revision, revision.content,
-                                  digest, revision.reason, revision.created_at,
-                                  statement.created_at)
-                   for revision, digest in zip(statement.revisions, digests, strict=True)]
-        if statement.is_withdrawn:
-            entries.append(withdrawal_entry(statement.statement_id, statement.withdrawn_reason,
-                                            statement.withdrawn_at))
-        return entries
-
-    def append_revisions(self, additions: Iterable[tuple[str, Revision]]) -> int:
-        """Add revisions to stored, active statements; each continues its statement's
-        numbering. Several revisions of one statement go in order. Returns the count."""
-        additions = list(additions)
-        if not additions:
-            return 0
-        with self.transaction():
-            wanted = sorted({statement_id for statement_id, _ in additions})
-            heads: dict[str, tuple[str, int]] = {}
-            for chunk in self._chunks(wanted):
-                marks = ",".join("?" * len(chunk))
-                for statement_id, status, current in self._db.execute(
-                    "SELECT statement_id, status, current_revision FROM statements"
-                    f" WHERE statement_id IN ({marks})", chunk):
-                    heads[statement_id] = (status, current)
-            items = []
-            for statement_id, revision in additions:
-                if statement_id not in heads:
-                    raise StatementNotFoundError(statement_id)
-                if heads[statement_id][0] != "active":
-                    raise InvalidRecordError(f"{statement_id} is withdrawn and cannot be revised")
-                if not revision.reason.strip():
-                    raise InvalidRecordError(f"{statement_id}: a revision needs a reason")
-                items.append((statement_id, revision.content.validate()))
-            self._check_bulk_references(items, set())
-            numbers = {statement_id: current for statement_id, (_, current) in heads.items()}
-            revision_rows, updates, entries = [], {}, []
-            for statement_id, revision in additions:
-                numbers[statement_id] += 1
-                row = self._bulk_revision_row(
-                    statement_id, Revision(numbers[statement_id], revision.content, "",
-                                           revision.reason, revision.created_at or now_utc()))
-                revision_rows.append(row)
-                entries.append(revision_entry(statement_id, row[1], revision.content, row[3],
-                                              row[5], row[6], ""))
-                content = revision.content
-                updates[statement_id] = (numbers[statement_id], content.person_id, content.platform,
-                                         content.platform_id, row[3], content.posted_at.sort_key(),
-                                         statement_id)
-            self._write_many(
-                "INSERT INTO revisions (statement_id, revision, text, text_sha256, content,"
-                " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", revision_rows)
-            self._write_many(
-                "UPDATE statements SET current_revision = ?, person_id = ?, platform = ?,"
-                " platform_id = ?, text_sha256 = ?, sort_key = ? WHERE statement_id = ?",
-                list(updates.values()))
-            self._log(entries)
-            self._write_many("INSERT INTO changes (statement_id) VALUES (?)",
-                             [(statement_id,) for statement_id in updates])
-            self._changed.update(updates)
-        return len(revision_rows)
-
-    def insert_people(self, people: Iterable[Person]) -> int:
-        """Add people that are not stored yet; stored ones are left as they are."""
-        people = [person.validate() for person in people]
-        with self.transaction():
-            new = self._new_records(people, "person_id", self.person_ids())
-            self._write_many(
-                "INSERT INTO people (person_id, name, handles, aliases, description, unnamed)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(p.person_id, p.name, json.dumps(list(p.handles)), json.dumps(list(p.aliases)),
-                  p.description, int(p.unnamed)) for p in new])
-            self._log(person_entry(person) for person in new)
-            return len(new)
-
-    @staticmethod
-    def _new_records(records: list, key: str, stored: set[str]) -> list:
-        """The records whose ``key`` is neither stored nor taken by an earlier one of the list."""
-        new, seen = [], set(stored)
-        for record in records:
-            if getattr(record, key) not in seen:
-                seen.add(getattr(record, key))
-                new.append(record)
-        return new
-
-    def insert_sources(self, sources: Iterable[Source]) -> int:
-        """Add sources that are not stored yet; stored ones are left as they are."""
-        sources = [source.validate() for source in sources]
-        with self.transaction():
-            new = self._new_records(sources, "source_id", self.source_ids())
-            self._write_many(
-                "INSERT INTO sources (source_id, title, lang, publisher, url, retrieved_at,"
-                " description) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(s.source_id, s.title, s.lang, s.publisher, s.url, s.retrieved_at,
-                  s.description) for s in new])
-            self._log(source_entry(source) for source in new)
-            return len(new)
-
-    @contextmanager
-    def read_snapshot(self) -> Iterator[Store]:
-        """Reads inside see one consistent state of the archive, however many
-        queries they take (a WAL read transaction); writers are not blocked."""
-        with self._lock:
-            if self._depth:
-                yield self
-                return
-            self._db.execute("BEGIN")
-            try:
-                self._db.execute("SELECT count(*) FROM statements").fetchone()
-                yield self
-            finally:
-                self._db.execute("COMMIT")
+        """(statement_id, status, withdrawn_reason, withdrawn_at) of every statement, by ID."""

@@ -13,7 +13,8 @@ from pathlib import Path
 from archive.data_dir import archive_path
 from archive.importers import ImportOptions, import_file
 from archive.lifecycle import init_archive, open_store
-from archive.store import Store
+from archive.stores import sqlite as sqlite_store
+from archive.stores.sqlite import SQLiteStore
 from bench.corpus import REAL_CORPORA
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -31,9 +32,9 @@ def measure(data_dir: Path) -> dict:
                 spent[0] += time.process_time() - start
         return wrapper
 
-    log, entries = Store._log, Store._statement_entries
-    Store._log = timed(log)
-    Store._statement_entries = staticmethod(timed(entries))
+    log, entries = SQLiteStore._log, sqlite_store.statement_entries
+    SQLiteStore._log = timed(log)
+    sqlite_store.statement_entries = timed(entries)
     try:
         shutil.rmtree(data_dir, ignore_errors=True)
         init_archive(data_dir)
@@ -48,7 +49,7 @@ def measure(data_dir: Path) -> dict:
                 total += time.process_time() - start
             size = store.log_size()
     finally:
-        Store._log, Store._statement_entries = log, staticmethod(entries)
+        SQLiteStore._log, sqlite_store.statement_entries = log, entries
     with sqlite3.connect(archive_path(data_dir)) as raw:
         pages = dict(raw.execute("SELECT name, sum(pgsize) FROM dbstat"
                                  " WHERE name IN ('log', 'log_subject') GROUP BY name"))

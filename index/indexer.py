@@ -1,6 +1,6 @@
 """Keeping the index equal to the archive: follow every commit, rebuild, and report drift.
 
-The archive journals every changed statement ID (``Store.changed_since``); the index
+The archive journals every changed statement ID (``ArchiveStore.changed_since``); the index
 records the last journal entry it has applied. Each sync indexes everything changed since
 then, so a write that could not be indexed at once (the lock was busy, the process died)
 is picked up by the next write, the next start or ``reindex``, and is never lost.
@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh.index import FileIndex
 
 from archive.records import Statement
-from archive.store import StatementNotFoundError, Store
+from archive.store import ArchiveStore, StatementNotFoundError
 from index.directory import IndexDirectory, IndexLockTimeoutError, get_index_directory
 from index.schema import build_document
 from index.whoosh_internals import install_fixes
@@ -31,12 +31,7 @@ PARALLEL_BATCH = 5_000
 WRITER_MEMORY_MB = 1024
 
 
-def data_dir_of(store: Store) -> Path:
-    """The data directory a store's archive file lives in."""
-    return store.path.parent
-
-
-def _load(store: Store, statement_ids: set[str], gone: set[str]) -> Iterator[Statement]:
+def _load(store: ArchiveStore, statement_ids: set[str], gone: set[str]) -> Iterator[Statement]:
     """The active statements among the IDs, streamed; the IDs that must leave the index
     are added to ``gone`` as they are met (complete once the stream is exhausted)."""
     if len(statement_ids) > 2_000 and len(statement_ids) * 4 >= store.count_statements(
@@ -109,7 +104,7 @@ def _abandon(writer) -> None:
         writer.is_closed = True
 
 
-def _apply_changes(directory: IndexDirectory, generation: Path, ix: FileIndex, store: Store,
+def _apply_changes(directory: IndexDirectory, generation: Path, ix: FileIndex, store: ArchiveStore,
                    since: int, extra: Iterable[str] = ()) -> int:
     """Index every statement changed after journal entry ``since``; returns how many."""
     upto = store.last_change()  # read first: a change committed meanwhile is applied next time
@@ -121,7 +116,7 @@ def _apply_changes(directory: IndexDirectory, generation: Path, ix: FileIndex, s
     return len(changed)
 
 
-def _rebuild_locked(directory: IndexDirectory, store: Store) -> int:
+def _rebuild_locked(directory: IndexDirectory, store: ArchiveStore) -> int:
     generation, ix = directory.create_generation()
     try:
         since = store.last_change()
@@ -135,19 +130,19 @@ def _rebuild_locked(directory: IndexDirectory, store: Store) -> int:
     return count
 
 
-def rebuild(store: Store, data_dir: Path | None = None) -> int:
+def rebuild(store: ArchiveStore, data_dir: Path) -> int:
     """Build a fresh index of the archive's active statements and switch to it; returns
     the number indexed. Searches keep using the old index until the new one is complete."""
-    directory = get_index_directory(data_dir or data_dir_of(store))
+    directory = get_index_directory(data_dir)
     with directory.write_lock():
         return _rebuild_locked(directory, store)
 
 
-def sync_index(store: Store, data_dir: Path | None = None, extra: Iterable[str] = (), *,
+def sync_index(store: ArchiveStore, data_dir: Path, extra: Iterable[str] = (), *,
                lock_timeout: float | None = None) -> int:
     """Bring the index up to the archive: build it if there is none, else index every
     change it has not applied yet. Returns the number of statements (re)indexed."""
-    directory = get_index_directory(data_dir or data_dir_of(store))
+    directory = get_index_directory(data_dir)
     with directory.write_lock(lock_timeout):
         live = directory.live_generation()
         if live is None:
@@ -156,28 +151,28 @@ def sync_index(store: Store, data_dir: Path | None = None, extra: Iterable[str] 
         return _apply_changes(directory, generation, ix, store, directory.applied_change(), extra)
 
 
-def index_statements(store: Store, statement_ids: Iterable[str], data_dir: Path | None = None) -> int:
+def index_statements(store: ArchiveStore, statement_ids: Iterable[str], data_dir: Path) -> int:
     """Index (or re-index, or drop when withdrawn or gone) these statements, with any other
     change the index has not applied yet, in one writer commit."""
     return sync_index(store, data_dir, statement_ids)
 
 
-def remove_statement(store: Store, statement_id: str, data_dir: Path | None = None) -> None:
+def remove_statement(store: ArchiveStore, statement_id: str, data_dir: Path) -> None:
     """Drop one statement from the index (the archive decides: call after withdrawal)."""
-    directory = get_index_directory(data_dir or data_dir_of(store))
+    directory = get_index_directory(data_dir)
     with directory.write_lock():
         live = directory.live_generation()
         if live is not None:
             _write(live[1], [], [statement_id], fresh=False, size=0)
 
 
-def attach_index(store: Store, data_dir: Path | None = None) -> None:
+def attach_index(store: ArchiveStore, data_dir: Path) -> None:
     """Make the index follow every commit of this store, and bring it up to date now."""
     if store.readonly:
         return
-    data_dir = Path(data_dir or data_dir_of(store))
+    data_dir = Path(data_dir)
     if not any(getattr(listener, "index_data_dir", None) == data_dir for listener in store.listeners):
-        def follow(changed_store: Store, changed: set[str]) -> None:
+        def follow(changed_store: ArchiveStore, changed: set[str]) -> None:
             try:
                 sync_index(changed_store, data_dir, changed)
             except (IndexLockTimeoutError, OSError) as error:
@@ -195,10 +190,10 @@ def attach_index(store: Store, data_dir: Path | None = None) -> None:
     sync_index(store, data_dir)
 
 
-def find_index_drift(store: Store, data_dir: Path | None = None) -> list[str]:
+def find_index_drift(store: ArchiveStore, data_dir: Path) -> list[str]:
     """One line per difference between the index and the archive's active statements:
     missing from the index, in the index but not active, indexed with another text hash."""
-    directory = get_index_directory(data_dir or data_dir_of(store))
+    directory = get_index_directory(data_dir)
     if directory.live_generation() is None:
         return ["index: there is no search index (run: flask --app web reindex)"]
     expected = store.current_hashes()

@@ -28,7 +28,7 @@ from archive.citation_ids import CitationRef
 from archive.cite import format_citation
 from archive.dates import PostedAt
 from archive.records import Person, Statement, paragraph_spans, sentence_spans
-from archive.store import PersonNotFoundError, Store
+from archive.store import ArchiveStore, PersonNotFoundError
 from archive.vocabulary import language_name
 from index import is_index_built
 from index.alignment import Alignment, Difference, align, tokenize_quote
@@ -173,7 +173,7 @@ def narrowest_reference(statement: Statement, start: int, end: int) -> CitationR
     return bare
 
 
-def describe_translation(statement: Statement, store: Store) -> str | None:
+def describe_translation(statement: Statement, store: ArchiveStore) -> str | None:
     """What a check against a translation proves and does not: None for original words."""
     content = statement.content
     if not content.is_translation:
@@ -198,7 +198,7 @@ def describe_translation(statement: Statement, store: Store) -> str | None:
     return text
 
 
-def _match(statement: Statement, alignment: Alignment, store: Store,
+def _match(statement: Statement, alignment: Alignment, store: ArchiveStore,
            permalink: Callable[[str, str], str], accessed: date) -> QuoteMatch:
     verdict = verdict_of(alignment)
     start, end, differences = alignment.start, alignment.end, alignment.differences
@@ -218,7 +218,7 @@ def _match(statement: Statement, alignment: Alignment, store: Store,
                       describe_translation(statement, store), str(citation))
 
 
-def speaker_coverage(store: Store, speaker: str) -> Coverage:
+def speaker_coverage(store: ArchiveStore, speaker: str) -> Coverage:
     """The statements the archive holds by the people a speaker filter names (a person ID,
     a handle, a name or part of one, one typo allowed, as in a search)."""
     try:
@@ -239,7 +239,7 @@ def speaker_coverage(store: Store, speaker: str) -> Coverage:
                     store.get_statement(last_id) if last_id else None, near)
 
 
-def check_quote(quote: str, *, store: Store, data_dir: Path,
+def check_quote(quote: str, *, store: ArchiveStore, data_dir: Path,
                 permalink: Callable[[str, str], str], speaker: str | None = None,
                 date_from: str | None = None, date_to: str | None = None,
                 accessed: date | None = None) -> QuoteCheck:

@@ -22,7 +22,7 @@ from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
 from archive.records import KINDS, Statement
-from archive.store import StatementNotFoundError, Store
+from archive.store import ArchiveStore, StatementNotFoundError
 from archive.vocabulary import language_name, platform_name
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.cache import BoundedCache
@@ -161,7 +161,7 @@ def _years(searcher: Searcher, stamp: tuple) -> list[int]:
     return _lexicons(searcher, stamp)[0]
 
 
-def _speakers(store: Store, searcher: Searcher, stamp: tuple) -> SpeakerDirectory:
+def _speakers(store: ArchiveStore, searcher: Searcher, stamp: tuple) -> SpeakerDirectory:
     return get_speaker_directory(store, _lexicons(searcher, stamp)[1], stamp)
 
 
@@ -283,7 +283,7 @@ def _statement_ids(searcher: Searcher, docnums: list[int]) -> list[str]:
     return found
 
 
-def _surface_form(store: Store, searcher: Searcher, term: str, fallback: str) -> str:
+def _surface_form(store: ArchiveStore, searcher: Searcher, term: str, fallback: str) -> str:
     """How a corrected word is written in the archive (its folded form has no umlauts)."""
     results = searcher.search(wq.Term("words", term), limit=1, terms=False)
     if results.is_empty():
@@ -300,7 +300,7 @@ def _surface_form(store: Store, searcher: Searcher, term: str, fallback: str) ->
     return fallback
 
 
-def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: BuiltQuery,
+def _suggest(store: ArchiveStore, searcher: Searcher, parsed: ParsedQuery, built: BuiltQuery,
              speakers: SpeakerDirectory) -> str | None:
     """The query with unknown words replaced by the closest known ones, or None."""
     reader = searcher.reader()
@@ -340,7 +340,7 @@ def _suggest(store: Store, searcher: Searcher, parsed: ParsedQuery, built: Built
     return text if text != parsed.text else None
 
 
-def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
+def _match(store: ArchiveStore, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
            deadline: float | None = None):
     """The speakers, the built query and the matching documents per segment (phrases checked
     until ``deadline``, see SegmentMatches)."""
@@ -353,7 +353,8 @@ def _match(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, fi
     return speakers, built, matching
 
 
-def _finds_any(store: Store, searcher: Searcher, generation, query: str, filters: list[Filter]) -> bool:
+def _finds_any(store: ArchiveStore, searcher: Searcher, generation, query: str,
+               filters: list[Filter]) -> bool:
     """Whether a search for ``query`` would find anything (near matches included)."""
     parsed = parse_query(query)
     speakers, _built, matching = _match(store, searcher, generation, parsed, filters)
@@ -370,7 +371,8 @@ class NearMatches(NamedTuple):
     words: QuoteWords
 
 
-def _near_matches(store: Store, searcher: Searcher, generation, parsed: ParsedQuery, filters: list[Filter],
+def _near_matches(store: ArchiveStore, searcher: Searcher, generation, parsed: ParsedQuery,
+                  filters: list[Filter],
                   speakers: SpeakerDirectory, with_all: int, deadline: float | None = None
                   ) -> NearMatches | None:
     """The statements holding most of a long plain query's words when fewer than a page
@@ -403,7 +405,7 @@ def _near_matches(store: Store, searcher: Searcher, generation, parsed: ParsedQu
     return NearMatches(built, matching, words)
 
 
-def _ranked_near(store: Store, searcher: Searcher, near: NearMatches, sort: str, limit: int,
+def _ranked_near(store: ArchiveStore, searcher: Searcher, near: NearMatches, sort: str, limit: int,
                  time_left: float) -> tuple[list[tuple[int, float]], dict[str, Statement]]:
     """The near matches in the chosen order, and the statements it read: by relevance, the
     best PASSAGE_RERANK by BM25F are read from the archive and reordered with the bonus for
@@ -422,7 +424,7 @@ def _ranked_near(store: Store, searcher: Searcher, near: NearMatches, sort: str,
     return (head + tail)[:limit], statements
 
 
-def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: str, page: int,
+def _run(query: str, store: ArchiveStore, data_dir: Path, filters: list[Filter], sort: str, page: int,
          per_page: int, allow_retry_with_suggestion: bool = True) -> SearchPage:
     started = time.monotonic()
     result = SearchPage(query=query, total=0, page=page, per_page=per_page, sort=sort)
@@ -492,7 +494,7 @@ def _run(query: str, store: Store, data_dir: Path, filters: list[Filter], sort: 
     return result
 
 
-def search(query: str, *, store: Store, data_dir: Path, speaker: str | None = None,
+def search(query: str, *, store: ArchiveStore, data_dir: Path, speaker: str | None = None,
            lang: str | None = None, platform: str | None = None, kind: str | None = None,
            date_from: str | None = None, date_to: str | None = None, sort: str = "relevance",
            page: int = 1, per_page: int = 20) -> SearchPage:
@@ -513,7 +515,7 @@ def search(query: str, *, store: Store, data_dir: Path, speaker: str | None = No
         return _run(query, store, Path(data_dir), filters, sort, page, per_page)
 
 
-def search_ids(query: str, *, store: Store, data_dir: Path, speaker: str | None = None,
+def search_ids(query: str, *, store: ArchiveStore, data_dir: Path, speaker: str | None = None,
                lang: str | None = None, platform: str | None = None, kind: str | None = None,
                date_from: str | None = None, date_to: str | None = None,
                sort: str = "relevance") -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archive.records import Person
-from archive.store import PersonNotFoundError, Store
+from archive.store import ArchiveStore, PersonNotFoundError
 from index.analysis import fold, words_of
 from index.cache import BoundedCache
 from index.spelling import edit_distance
@@ -74,12 +74,12 @@ def name_words(person: Person) -> set[str]:
 _CACHE: BoundedCache[SpeakerDirectory] = BoundedCache(8)
 
 
-def get_speaker_directory(store: Store, person_ids: list[str], stamp: tuple) -> SpeakerDirectory:
+def get_speaker_directory(store: ArchiveStore, person_ids: list[str], stamp: tuple) -> SpeakerDirectory:
     """The directory of these people, cached under ``stamp`` (which changes with the index)."""
     return _CACHE.fetch(stamp, lambda: _build_directory(store, person_ids))
 
 
-def _build_directory(store: Store, person_ids: list[str]) -> SpeakerDirectory:
+def _build_directory(store: ArchiveStore, person_ids: list[str]) -> SpeakerDirectory:
     people = []
     for person_id in person_ids:
         try:

@@ -9,7 +9,7 @@ them: ``index.query_builder``) select tombstones by those alone.
 from __future__ import annotations
 
 from archive.records import Statement
-from archive.store import Store
+from archive.store import ArchiveStore
 from archive.vocabulary import LANGUAGE_ALIASES, PLATFORM_ALIASES
 from index.date_filters import DateFilterError, DateSpan, span_between, span_from, span_terms, span_to
 from index.query_language import Filter
@@ -70,7 +70,7 @@ def covered_tombstones(withdrawn: list[Statement], filters: list[Filter],
             if statement.is_withdrawn and all(_covers(item, statement, speakers) for item in filters)]
 
 
-def search_tombstones(store: Store, *, limit: int, speaker: str | None = None, lang: str | None = None,
+def search_tombstones(store: ArchiveStore, *, limit: int, speaker: str | None = None, lang: str | None = None,
                       platform: str | None = None, kind: str | None = None, date_from: str | None = None,
                       date_to: str | None = None) -> list[Statement]:
     """Up to ``limit`` of the latest withdrawn statements a search with these filters covers,

@@ -10,7 +10,8 @@ import urllib.request
 
 import pytest
 
-from archive.backup import BACKUP_DATABASE, BACKUP_EXPORT, BackupError, back_up_archive
+from archive.backup import BACKUP_EXPORT, BackupError, back_up_archive
+from archive.data_dir import ARCHIVE_FILE as BACKUP_DATABASE
 from archive.export import export_archive
 from archive.importers import ImportOptions, import_file
 from archive.lifecycle import init_archive, open_store

@@ -262,12 +262,12 @@ def test_security_headers_on_every_kind_of_response(web, hostile):
 
 
 def test_an_unexpected_error_is_a_plain_500_without_a_trace(hostile_app, monkeypatch):
-    from archive.store import Store
+    from archive.stores.sqlite import SQLiteStore
 
     def broken(*args, **kwargs):
         raise RuntimeError("internal detail /srv/secret/path.py line 42")
 
-    monkeypatch.setattr(Store, "get_statement", broken)
+    monkeypatch.setattr(SQLiteStore, "get_statement", broken)
     client = hostile_app.test_client()
     for path, wants_json in (("/s/EGYN-534B", False), ("/api/statements/EGYN-534B", True)):
         response = client.get(path)

@@ -26,7 +26,7 @@ from archive.records import (
     StatementContent,
     hash_text,
 )
-from archive.store import Store
+from archive.stores.sqlite import SQLiteStore
 from web import create_app
 
 ALTMAN = "EGYN-534B"
@@ -388,5 +388,5 @@ def test_backup_of_an_archive_stored_before_the_log_migrates_the_copy(tmp_path):
         raw.execute("DROP TABLE log")
         raw.execute("PRAGMA user_version=2")
     report = back_up_archive(tmp_path / "old", tmp_path / "backup")
-    with Store(report.destination / "archive.sqlite3") as copy:
+    with SQLiteStore(report.destination / "archive.sqlite3") as copy:
         assert copy.schema_version == 3 and copy.log_size() == SEED_LOG_SIZE

@@ -1,42 +1,87 @@
-"""The SQLite store: revisions, tombstones, atomic writes, tamper detection, migrations."""
+"""The store's contract: revisions, tombstones, atomic writes, the rules of archive.rules, the
+log and imports through the protocol — every test here runs against both implementations
+(SQLiteStore and MemoryStore) unless it is marked ``sqlite_only``: the file, its WAL and
+migrations, tampering with the file, and SQLite's query plans."""
 
 from __future__ import annotations
 
+import inspect
+import io
 import sqlite3
 import threading
 
 import pytest
 
+from archive.export import export_archive
+from archive.importers import ImportOptions, import_file
 from archive.integrity import verify_archive
-from archive.records import InvalidRecordError, Person, StatementContent, hash_text
+from archive.lifecycle import open_store
+from archive.log import consistency, read_head, statement_proof, verify_statement_proof
+from archive.records import (
+    InvalidRecordError,
+    Person,
+    PlatformDeletion,
+    Revision,
+    StatementContent,
+    hash_text,
+)
+from archive.seed import load_seed
 from archive.store import (
     SCHEMA_VERSION,
+    ArchiveStore,
     PersonNotFoundError,
     RevisionNotFoundError,
     StatementNotFoundError,
-    Store,
     StoreError,
 )
+from archive.stores.memory import MemoryStore
+from archive.stores.sqlite import SQLiteStore
+from tests.bulk_statements import bulk_records, write_jsonl
 
 ALTMAN = "EGYN-534B"
+STORES = ("sqlite", "memory")
+SEED_LOG_SIZE, SEED_ROOT_START = 12, "9d268ddd"
 
 
-def add_sample(store: Store, text: str = "Erster Satz.\n\nZweiter Absatz.") -> str:
+@pytest.fixture(params=STORES)
+def empty_store(request, tmp_path):
+    """A migrated store with nothing in it, of each implementation."""
+    if request.param == "memory":
+        if request.node.get_closest_marker("sqlite_only"):
+            pytest.skip("tests a capability of SQLiteStore alone")
+        with MemoryStore() as opened:
+            opened.migrate()
+            yield opened
+        return
+    with open_store(tmp_path / "empty") as opened:
+        yield opened
+
+
+@pytest.fixture
+def store(empty_store):
+    """A store of each implementation with the seed collection loaded."""
+    load_seed(empty_store)
+    return empty_store
+
+
+def add_sample(store: ArchiveStore, text: str = "Erster Satz.\n\nZweiter Absatz.") -> str:
     store.put_person(Person("tester", "Test Person"))
     return store.add_statement(StatementContent(person_id="tester", text=text, lang="de"))
 
 
+@pytest.mark.sqlite_only
 def test_schema_is_versioned_and_wal(store):
     assert store.schema_version == SCHEMA_VERSION
     with sqlite3.connect(store.path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.sqlite_only
 def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "archive.sqlite3"
     with sqlite3.connect(path) as raw:
         raw.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
-    with Store(path) as store, pytest.raises(StoreError, match="newer than this software"):
+    with SQLiteStore(path) as store, pytest.raises(StoreError, match="newer than this software"):
         store.migrate()
 
 
@@ -73,6 +118,19 @@ def test_revision_needs_a_reason_and_a_change(store):
         store.revise_statement(ALTMAN, content.with_changes(text="x"), " ")
 
 
+def test_a_revision_that_changes_nothing_is_refused_in_bulk_too(store):
+    content = store.get_statement(ALTMAN).content
+    with pytest.raises(InvalidRecordError, match="changes nothing"):
+        store.append_revisions([(ALTMAN, Revision(0, content, "", "no change", ""))])
+    moved = content.with_changes(url="https://x.com/sama/status/1")
+    with pytest.raises(InvalidRecordError, match="changes nothing"):
+        store.append_revisions([(ALTMAN, Revision(0, moved, "", "address found", "")),
+                                (ALTMAN, Revision(0, moved, "", "the same again", ""))])
+    assert store.get_statement(ALTMAN).revision.revision == 1
+    assert store.append_revisions([(ALTMAN, Revision(0, moved, "", "address found", ""))]) == 1
+    assert store.get_statement(ALTMAN).content.url == moved.url
+
+
 def test_withdrawal_leaves_a_tombstone_and_the_id_is_never_reused(store):
     store.withdraw_statement(ALTMAN, "attributed to the wrong account")
     tomb = store.get_statement(ALTMAN)
@@ -83,6 +141,18 @@ def test_withdrawal_leaves_a_tombstone_and_the_id_is_never_reused(store):
         store.add_statement(tomb.content, statement_id=ALTMAN)
     with pytest.raises(InvalidRecordError, match="withdrawn"):
         store.revise_statement(ALTMAN, tomb.content.with_changes(text="neu"), "retry")
+
+
+def test_withdrawn_statements_are_listed_latest_withdrawal_first(store):
+    assert store.withdrawn_statements() == []
+    first, second, third = (add_sample(store, f"Satz {n}.") for n in range(3))
+    store.withdraw_statement(second, "second", withdrawn_at="2026-01-02T00:00:00+00:00")
+    store.withdraw_statement(first, "first", withdrawn_at="2026-01-01T00:00:00+00:00")
+    store.withdraw_statement(third, "third", withdrawn_at="2026-01-03T00:00:00+00:00")
+    listed = store.withdrawn_statements()
+    assert [s.statement_id for s in listed] == [third, second, first]
+    assert all(s.is_withdrawn and s.withdrawn_reason for s in listed)
+    assert [s.statement_id for s in store.withdrawn_statements(limit=1)] == [third]
 
 
 def test_failed_batch_leaves_the_database_unchanged(store):
@@ -126,6 +196,7 @@ def test_text_is_stored_in_canonical_form(empty_store):
     assert stored.revision.text_sha256 == hash_text(decomposed)
 
 
+@pytest.mark.sqlite_only
 def test_verify_detects_a_tampered_row(store):
     assert verify_archive(store) == []
     with sqlite3.connect(store.path) as raw:
@@ -142,6 +213,7 @@ def test_unknown_statement(store):
         store.get_statement("FGPN-RXWY")
 
 
+@pytest.mark.sqlite_only
 def test_platform_id_lookups_use_the_index_not_a_scan(empty_store):
     """An import looks up every chunk's platform IDs: with a scan of the whole table each time
     a million-statement import took quadratic time. Counted in SQLite VM steps, not seconds."""
@@ -168,6 +240,7 @@ def test_platform_id_lookups_use_the_index_not_a_scan(empty_store):
     assert steps < 100  # ten index searches and one; a scan of 3,000 rows takes thousands
 
 
+@pytest.mark.sqlite_only
 def test_a_new_archive_opens_while_another_process_is_creating_it(tmp_path):
     """A server's workers start together: one creates the tables while the next opens the
     file, and switching a new file to WAL cannot wait on SQLite's busy handler."""
@@ -178,10 +251,89 @@ def test_a_new_archive_opens_while_another_process_is_creating_it(tmp_path):
     finishing = threading.Timer(0.5, lambda: creator.execute("COMMIT"))
     finishing.start()
     try:
-        with Store(path) as store:
+        with SQLiteStore(path) as store:
             assert store.migrate() == SCHEMA_VERSION
     finally:
         finishing.join()
         creator.close()
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# -- the contract beyond single writes -----------------------------------------------------
+
+def test_every_method_of_the_protocol_is_implemented(empty_store):
+    wanted = {name for name in vars(ArchiveStore) if not name.startswith("_")}
+    wanted |= set(inspect.get_annotations(ArchiveStore))
+    assert {name for name in wanted if not hasattr(empty_store, name)} == set()
+
+
+def test_the_seed_has_the_same_log_and_export_in_every_store(store, tmp_path):
+    head = read_head(store)
+    assert (head.size, head.root[:8]) == (SEED_LOG_SIZE, SEED_ROOT_START)
+    assert verify_archive(store) == []
+    exported = io.StringIO()
+    export_archive(store, exported)
+    with open_store(tmp_path / "reference") as reference:
+        load_seed(reference)
+        expected = io.StringIO()
+        export_archive(reference, expected)
+    assert exported.getvalue() == expected.getvalue()
+
+
+def test_imports_go_through_the_protocol(empty_store, tmp_path):
+    options = ImportOptions(mapping={"text": "t", "speaker": "s", "posted_at": "d",
+                                     "platform_id": "i", "lang": "l"},
+                            constants={"platform": "bulk"})
+    records = bulk_records(30)
+    first = import_file(empty_store, write_jsonl(tmp_path / "first.jsonl", records), options)
+    assert (first.stored, first.added, first.rejected) == (True, 30, 0)
+    again = import_file(empty_store, write_jsonl(tmp_path / "again.jsonl", records), options)
+    assert (again.added, again.revised, again.unchanged) == (0, 0, 30)
+    records[4] = {**records[4], "t": records[4]["t"] + " (corrected)"}
+    changed = import_file(empty_store, write_jsonl(tmp_path / "changed.jsonl", records), options)
+    assert (changed.added, changed.revised, changed.revisions_added) == (0, 1, 1)
+    statement = empty_store.get_statement(empty_store.find_by_platform_id("bulk", records[4]["i"]))
+    assert statement.text.endswith("(corrected)") and statement.revision.revision == 2
+    assert verify_archive(empty_store) == []
+
+
+def test_x_archive_fields_are_stored_and_read_back(empty_store):
+    empty_store.put_person(Person("tester", "Test Person"))
+    deleted = PlatformDeletion("2024-05-01", "day", "account")
+    statement_id = empty_store.add_statement(StatementContent(
+        person_id="tester", text="A long post, cut…", platform="x", platform_id="77",
+        text_truncated=True, deleted_on_platform=deleted))
+    stored = empty_store.get_statement(statement_id)
+    assert stored.content.text_truncated and stored.content.deleted_on_platform == deleted
+    whole = stored.content.with_changes(text="A long post, cut here and whole.",
+                                        text_truncated=False)
+    assert empty_store.revise_statement(statement_id, whole, "the whole text") == 2
+    assert not empty_store.get_statement(statement_id).content.text_truncated
+    assert empty_store.get_statement(statement_id, 1).content.text_truncated
+
+
+def test_a_failed_bulk_write_leaves_the_store_and_its_log_unchanged(store):
+    size, changes = store.log_size(), store.last_change()
+    content = store.get_statement(ALTMAN).content
+    with pytest.raises(InvalidRecordError, match="no statement"):
+        store.append_revisions([(ALTMAN, Revision(0, content.with_changes(url="https://a.b/"), "",
+                                                  "address", "")),
+                                (ALTMAN, Revision(0, content.with_changes(
+                                    in_reply_to="FGPN-RXWY"), "", "reply", ""))])
+    assert (store.log_size(), store.last_change()) == (size, changes)
+    assert store.get_statement(ALTMAN).revision.revision == 1
+
+
+def test_proofs_of_a_corrected_statement_check_against_an_earlier_head(store):
+    checkpoint = read_head(store)
+    original = store.get_statement(ALTMAN)
+    store.revise_statement(ALTMAN, original.content.with_changes(text=original.text + " (sic)"),
+                           "added the note")
+    store.withdraw_statement(ALTMAN, "attributed to the wrong account")
+    proof = statement_proof(store, ALTMAN)
+    assert [entry["type"] for entry in proof["entries"]] == ["revision", "revision", "withdrawal"]
+    lines = verify_statement_proof(proof, checkpoint, consistency(store, checkpoint.size),
+                                   text=original.text)
+    assert lines[0] == (f"the log at {checkpoint.size + 2} entries extends the checkpoint at"
+                        f" {checkpoint.size}")

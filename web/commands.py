@@ -14,12 +14,13 @@ from archive.backup import BackupError, back_up_archive
 from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
 from archive.export import export_archive, export_to_file
 from archive.importers import FORMATS, ImportFileError, ImportOptions, MappingError, import_file
-from archive.importers.mapping import ALLOWED_CHANGES, ENTITY_MODES, parse_assignments
+from archive.importers.mapping import ENTITY_MODES, parse_assignments
 from archive.importers.progress import ProgressDisplay
 from archive.importers.rejects import default_rejects_path, write_rejects
 from archive.integrity import check_archive, check_checkpoint
 from archive.lifecycle import init_archive, open_store
 from archive.log import LogError, parse_head, read_head, read_json_file, verify_statement_proof
+from archive.rules import ALLOWED_CHANGES
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
 from index import IndexLockTimeoutError, SearchParameterError, attach_index, find_index_drift, rebuild

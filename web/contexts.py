@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archive.records import Person, Source, SourceRef, Statement
-from archive.store import Store
+from archive.rules import REFERENCES
+from archive.store import LINKS, ArchiveStore
 from web.lookup import Lookup, find_speaker
-
-LINKS = ("in_reply_to", "reported_by", "translation_of")
 
 
 @dataclass(frozen=True)
@@ -29,15 +28,15 @@ class StatementContext:
         return self.lookup.statement
 
 
-def statement_context(lookup: Lookup, store: Store) -> StatementContext:
+def statement_context(lookup: Lookup, store: ArchiveStore) -> StatementContext:
     found = lookup.statement
     linked = {}
-    for name in LINKS:
+    for name in REFERENCES:
         target = getattr(found.content, name)
         if target and store.has_statement(target):
             linked[name] = store.get_statement(target)
     linking = {}
-    for name in ("in_reply_to", "reported_by"):
+    for name in LINKS:
         ids = store.find_linking_statements(found.statement_id, name)  # in date order
         loaded = store.get_statements(ids)
         linking[name] = [loaded[statement_id] for statement_id in ids if statement_id in loaded]
@@ -60,6 +59,6 @@ class SpeakerContext:
         return sum(1 for statement in self.statements if not statement.is_withdrawn)
 
 
-def speaker_context(person_id: str, store: Store) -> SpeakerContext:
+def speaker_context(person_id: str, store: ArchiveStore) -> SpeakerContext:
     """The speaker's page; ApiError 404 for an unknown person."""
     return SpeakerContext(find_speaker(person_id), store.statements_by_person(person_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import url_for
 
 from archive.records import Person, Statement
+from archive.rules import REFERENCES
 from index.quote_check import Coverage, QuoteCheck, QuoteMatch
 from index.results import FACETS, SearchPage
 from web.contexts import StatementContext
@@ -92,7 +93,7 @@ def build_statement_payload(context: StatementContext) -> dict:
     record["paragraphs"] = statement.paragraphs()
     record["sources"] = [{**ref.to_dict(), **(source.to_dict() if source else {})}
                          for ref, source in context.sources]
-    for name in ("in_reply_to", "reported_by", "translation_of"):
+    for name in REFERENCES:
         record[name] = record[name] or None
         record[f"{name}_url"] = permalink(record[name]) if record[name] else None
     for name in ("translation_note", "date_note", "platform", "platform_id",

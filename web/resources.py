@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, current_app, g
 
 from archive.lifecycle import open_store
-from archive.store import Store
+from archive.store import ArchiveStore
 from index import prepare_index
 
 _prepare_lock = threading.Lock()
@@ -20,7 +20,7 @@ def get_data_dir() -> Path:
     return Path(current_app.config["DATA_DIR"])
 
 
-def get_store() -> Store:
+def get_store() -> ArchiveStore:
     if "store" not in g:
         g.store = open_store(get_data_dir())
     return g.store

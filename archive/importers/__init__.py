@@ -20,7 +20,7 @@ from archive.importers.records import FORMATS, ImportFileError, ParsedFile, Reco
 from archive.importers.table import parse_csv
 from archive.importers.verbatim import load_verbatim, parse_verbatim
 from archive.importers.x_archive import parse_x_archive
-from archive.store import Store
+from archive.store import ArchiveStore
 
 __all__ = ["FORMATS", "ImportFileError", "ImportOptions", "ImportReport", "MappingError",
            "RecordProblem", "import_file", "read_file"]
@@ -64,7 +64,7 @@ def read_file(path: Path, options: ImportOptions, progress: Progress | None = No
         raise ImportFileError(f"{path.name}: too large to read into memory") from None
 
 
-def import_file(store: Store, path: Path, options: ImportOptions,
+def import_file(store: ArchiveStore, path: Path, options: ImportOptions,
                 progress: Progress | None = None) -> ImportReport:
     """Import ``path`` into ``store``: all of it in one transaction, or nothing when
     any record is bad (unless ``options.skip_invalid``). The report says what happened.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from archive.citation_ids import mint_citation_id
@@ -30,11 +30,9 @@ from archive.records import (
     InvalidRecordError,
     Revision,
     Statement,
-    StatementContent,
-    canonical_text,
-    hash_text,
 )
-from archive.store import Store
+from archive.rules import fingerprint, match_key, rematch
+from archive.store import ArchiveStore
 
 
 @dataclass
@@ -77,48 +75,11 @@ class RollbackError(Exception):
     """Raised inside the import transaction to undo it; never escapes the loader."""
 
 
-def _comparable(content: StatementContent) -> StatementContent:
-    return replace(content, text=canonical_text(content.text), sources=())
-
-
-def changed_fields(old: StatementContent, new: StatementContent) -> list[str]:
-    """The fields that differ, sources aside (an import adds its source, never drops one)."""
-    return [f.name for f in fields(StatementContent) if f.name != "sources" and (
-        (canonical_text(old.text) != canonical_text(new.text)) if f.name == "text"
-        else getattr(old, f.name) != getattr(new, f.name))]
-
-
-def keep_whole_text(stored: StatementContent, new: StatementContent) -> StatementContent:
-    """``new``, but with the stored words when ``new`` is marked truncated and the stored text
-    is whole and begins with the words ``new`` shows before its cut: an export that lacks a
-    long post's whole text never replaces the whole text already archived."""
-    if not new.text_truncated or stored.text_truncated:
-        return new
-    visible = canonical_text(new.text.rsplit("…", 1)[0]).rstrip()
-    if not canonical_text(stored.text).startswith(visible):
-        return new
-    return replace(new, text=stored.text, display_text=stored.display_text, text_truncated=False)
-
-
-def _revision_reason(title: str, old: StatementContent, new: StatementContent) -> str:
-    names = changed_fields(old, new)
-    if old.text_truncated and not new.text_truncated and "text" in names:
-        return (f"re-imported from {title}: the whole text, which the earlier export had cut"
-                f" ({', '.join(names)} changed)")
-    return f"re-imported from {title}: {', '.join(names)} changed"
-
-
-def _match_key(content: StatementContent) -> tuple[str, str, str]:
-    if content.platform_id:
-        return ("platform", content.platform, content.platform_id)
-    return ("hash", content.person_id, hash_text(content.text))
-
-
 CHUNK_SIZE = 5_000
 
 
-def run_in_one_transaction(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str,
-                           apply: Callable[[Store, ParsedFile, ImportReport, ImportOptions], None]
+def run_in_one_transaction(store: ArchiveStore, parsed: ParsedFile, options: ImportOptions, path_label: str,
+                           apply: Callable[[ArchiveStore, ParsedFile, ImportReport, ImportOptions], None]
                            ) -> ImportReport:
     """Apply ``parsed`` to the store in one transaction and report it. Nothing is
     stored when there is any problem (the importer's or ``apply``'s own), unless
@@ -147,12 +108,13 @@ def run_in_one_transaction(store: Store, parsed: ParsedFile, options: ImportOpti
     return report
 
 
-def load_parsed(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str) -> ImportReport:
+def load_parsed(store: ArchiveStore, parsed: ParsedFile, options: ImportOptions,
+                path_label: str) -> ImportReport:
     """Store the candidates of ``parsed`` (matched, revised or added), all or nothing."""
     return run_in_one_transaction(store, parsed, options, path_label, _load)
 
 
-def _load(store: Store, parsed: ParsedFile, report: ImportReport, options: ImportOptions) -> None:
+def _load(store: ArchiveStore, parsed: ParsedFile, report: ImportReport, options: ImportOptions) -> None:
     source = parsed.source
     if source is not None:
         store.insert_sources([source])
@@ -170,21 +132,10 @@ def _chunks(candidates: Iterable[Candidate], size: int) -> Iterator[list[Candida
         yield chunk
 
 
-def refused_speaker_change(statement_id: str, stored: str, named: str) -> str:
-    return (f"{statement_id} is stored as said by {stored}; this record names {named}. A change"
-            " of speaker is refused (import with --allow speaker-change to make it a revision)")
-
-
-def _fingerprint(content: StatementContent) -> int:
-    """What makes two records of one key the same statement, as a 64-bit hash (for this
-    process only: it is never stored)."""
-    return hash(_comparable(content))
-
-
 class _ChunkLoader:
     """The state one import keeps from chunk to chunk."""
 
-    def __init__(self, store: Store, report: ImportReport, title: str, *,
+    def __init__(self, store: ArchiveStore, report: ImportReport, title: str, *,
                  allow_speaker_change: bool = False):
         self.store_ = store
         self.allow_speaker_change = allow_speaker_change
@@ -208,11 +159,11 @@ class _ChunkLoader:
                 continue
             candidate.versions = [(replace(content, person_id=person_id), reason)
                                   for content, reason in candidate.versions]
-            key = _match_key(candidate.content)
-            fingerprint = _fingerprint(candidate.content)
+            key = match_key(candidate.content)
+            mark = fingerprint(candidate.content)
             earlier = self.seen.get(key)
             if earlier is not None:
-                if earlier[1] != fingerprint:
+                if earlier[1] != mark:
                     what = "platform ID" if key[0] == "platform" else "text"
                     report.problems.append(RecordProblem(
                         candidate.location,
@@ -220,7 +171,7 @@ class _ChunkLoader:
                 else:
                     report.unchanged += 1
                 continue
-            self.seen[key] = (candidate.location, fingerprint)
+            self.seen[key] = (candidate.location, mark)
             accepted.append((candidate, key))
         return accepted
 
@@ -328,34 +279,18 @@ class _ChunkLoader:
                     statement_id, "active", revisions[-1], revisions,
                     directory.person(candidate.content.person_id), now))
                 continue
-            current = existing[statement_id]
-            candidate.versions = [(keep_whole_text(current.content, content), reason)
-                                  for content, reason in candidate.versions]
-            comparable = _comparable(current.content)
-            matches = [index for index, (content, _) in enumerate(candidate.versions)
-                       if _comparable(content) == comparable]
-            if matches and matches[-1] == len(candidate.versions) - 1:
+            plan = rematch(existing[statement_id], candidate.versions, title, now,
+                           ("speaker-change",) if self.allow_speaker_change else ())
+            if plan.outcome == "unchanged":
                 report.unchanged += 1
-                continue
-            if current.is_withdrawn:
+            elif plan.outcome == "withdrawn":
                 report.withdrawn_left_alone += 1
-                continue
-            if matches:
-                pending = candidate.versions[matches[-1] + 1:]
+            elif plan.outcome == "refused":
+                report.problems.append(RecordProblem(candidate.location, plan.refusal,
+                                                     candidate.raw))
             else:
-                content = candidate.content
-                pending = [(content, _revision_reason(title, current.content, content))]
-            speakers = {content.person_id for content, _ in pending} - {current.content.person_id}
-            if speakers and not self.allow_speaker_change:
-                report.problems.append(RecordProblem(candidate.location, refused_speaker_change(
-                    statement_id, current.content.person_id, sorted(speakers)[0]), candidate.raw))
-                continue
-            sources = current.content.sources
-            for content, reason in pending:
-                merged = sources + tuple(ref for ref in content.sources if ref not in sources)
-                additions.append((statement_id, Revision(0, replace(content, sources=merged), "",
-                                                         reason or f"changed in {title}", now)))
-            report.revised += 1
+                additions.extend((statement_id, revision) for revision in plan.revisions)
+                report.revised += 1
         store.insert_statements(new_statements)
         report.added += len(new_statements)
         report.revisions_added += store.append_revisions(additions)

@@ -18,6 +18,7 @@ from dateutil import tz
 from archive.dates import InvalidDateError, PostedAt, parse_posted_at
 from archive.importers.records import Candidate, SpeakerRef
 from archive.records import InvalidRecordError, SourceRef, StatementContent
+from archive.rules import ALLOWED_CHANGES
 
 MAPPABLE_FIELDS = (
     "text", "speaker", "posted_at", "platform", "platform_id", "lang", "original_lang", "kind",
@@ -35,7 +36,6 @@ class MappingError(ValueError):
 
 # Changes to stored statements that an import makes only when the operator names them:
 # who said the words, a revision dated before the latest stored one, a withdrawal.
-ALLOWED_CHANGES = ("speaker-change", "backdated-revision", "withdrawal")
 
 
 @dataclass

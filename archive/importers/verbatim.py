@@ -21,8 +21,8 @@ from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
 from archive.dates import InvalidDateError
 from archive.export import EXPORT_FORMAT, EXPORT_VERSION
 from archive.importers.files import MAX_LINE_BYTES, LineReader, decode_line
-from archive.importers.loader import ImportReport, refused_speaker_change, run_in_one_transaction
-from archive.importers.mapping import ALLOWED_CHANGES, ImportOptions
+from archive.importers.loader import ImportReport, run_in_one_transaction
+from archive.importers.mapping import ImportOptions
 from archive.importers.records import ImportFileError, ParsedFile, RecordProblem
 from archive.integrity import find_log_problems
 from archive.log import leaf_of
@@ -37,8 +37,9 @@ from archive.records import (
     StatementContent,
     hash_text,
 )
+from archive.rules import ALLOWED_CHANGES, continues, refused_change, same_but_times, same_statement
 from archive.seed import read_seed
-from archive.store import Store
+from archive.store import ArchiveStore
 
 _PLACEHOLDER = Person("restoring", "restoring")
 
@@ -143,55 +144,23 @@ def parse_verbatim(path: Path, options: ImportOptions,
     return parsed
 
 
-def _same_statement(stored: Statement, incoming: Statement) -> bool:
-    return (stored.status, stored.created_at, stored.withdrawn_reason, stored.withdrawn_at,
-            stored.revisions) == (incoming.status, incoming.created_at, incoming.withdrawn_reason,
-                                  incoming.withdrawn_at, incoming.revisions)
-
-
-def _same_but_times(stored: Statement, incoming: Statement) -> bool:
-    """The same words, metadata, reasons and status, archived at other times — as when
-    both archives loaded the seed collection on their own first start."""
-    def strip(statement: Statement) -> tuple:
-        return (statement.status, statement.withdrawn_reason,
-                tuple((r.revision, r.content, r.text_sha256, r.reason) for r in statement.revisions))
-    return strip(stored) == strip(incoming)
-
-
-def load_verbatim(store: Store, parsed: ParsedFile, options: ImportOptions, path_label: str) -> ImportReport:
+def load_verbatim(store: ArchiveStore, parsed: ParsedFile, options: ImportOptions,
+                  path_label: str) -> ImportReport:
     """Restore an export in one transaction (rolled back on any problem unless skip_invalid)."""
     return run_in_one_transaction(store, parsed, options, path_label, _restore)
 
 
-def _refused_change(stored: Statement, incoming: Statement, allow: frozenset[str]) -> str:
-    """Why the revisions (or the withdrawal) an export adds to a stored statement are refused
-    without the operator's ``--allow``; '' when they are not."""
-    added = incoming.revisions[len(stored.revisions):]
-    speakers = {revision.content.person_id for revision in added} - {stored.content.person_id}
-    if speakers and "speaker-change" not in allow:
-        return refused_speaker_change(stored.statement_id, stored.content.person_id, sorted(speakers)[0])
-    latest = stored.revisions[-1].created_at
-    if "backdated-revision" not in allow and any(revision.created_at < latest for revision in added):
-        return (f"{stored.statement_id}: the export adds a revision dated before the latest stored"
-                f" one ({latest}); refused (import with --allow backdated-revision)")
-    if incoming.is_withdrawn and "withdrawal" not in allow:
-        return (f"{stored.statement_id}: the export withdraws a stored statement; refused"
-                " (import with --allow withdrawal)")
-    return ""
-
-
-def _holds_only_the_seed(store: Store) -> bool:
+def _holds_only_the_seed(store: ArchiveStore) -> bool:
     """Whether the archive is new: nothing in it but the seed collection as loaded (which a new
     data directory gets at its first start), or nothing at all."""
     seed_ids = {item["statement_id"] for item in read_seed()["statements"]}
     if store.count_statements(include_withdrawn=True) > len(seed_ids):
         return False
-    statements = store.get_statements(store.all_statement_ids())
-    return all(statement_id in seed_ids and len(statement.revisions) == 1 and not statement.is_withdrawn
-               for statement_id, statement in statements.items())
+    return all(statement.statement_id in seed_ids and len(statement.revisions) == 1
+               and not statement.is_withdrawn for statement in store.iter_statements())
 
 
-def _restore(store: Store, parsed: ParsedFile, report: ImportReport, options: ImportOptions) -> None:
+def _restore(store: ArchiveStore, parsed: ParsedFile, report: ImportReport, options: ImportOptions) -> None:
     stored = [entry for _, entry, _ in store.iter_log()]
     # Restoring into a new archive takes the export as it is; into one that holds more, the
     # changes an export makes to stored statements need the operator's --allow.
@@ -201,7 +170,7 @@ def _restore(store: Store, parsed: ParsedFile, report: ImportReport, options: Im
         _restore_log(store, parsed, report)
 
 
-def _restore_log(store: Store, parsed: ParsedFile, report: ImportReport) -> None:
+def _restore_log(store: ArchiveStore, parsed: ParsedFile, report: ImportReport) -> None:
     """Put the export's log in place of the entries the restore wrote, when the header's
     head is that of the entries and they describe exactly the archive now stored."""
     head = parsed.log_head or {}
@@ -220,7 +189,7 @@ def _restore_log(store: Store, parsed: ParsedFile, report: ImportReport) -> None
                    " the restored records are logged as imported"))
 
 
-def _restore_records(store: Store, parsed: ParsedFile, report: ImportReport,
+def _restore_records(store: ArchiveStore, parsed: ParsedFile, report: ImportReport,
                      allow: frozenset[str]) -> None:
     stored_people = {person.person_id: person for person, _ in store.list_people()}
     new_people = []
@@ -256,23 +225,20 @@ def _restore_records(store: Store, parsed: ParsedFile, report: ImportReport,
         if stored is None:
             fresh.append(statement)
             continue
-        if _same_statement(stored, statement):
+        if same_statement(stored, statement):
             report.unchanged += 1
             continue
-        if _same_but_times(stored, statement):
+        if same_but_times(stored, statement):
             report.unchanged += 1
             report.kept_archive_times += 1
             continue
-        prefix = len(stored.revisions)
-        if (stored.created_at == statement.created_at and not stored.is_withdrawn
-                and statement.revisions[:prefix] == stored.revisions
-                and len(statement.revisions) >= prefix):
-            refusal = _refused_change(stored, statement, allow)
+        if continues(stored, statement):
+            refusal = refused_change(stored, statement, allow)
             if refusal:
                 report.problems.append(RecordProblem(location, refusal))
                 continue
             additions.extend((statement.statement_id, revision)
-                             for revision in statement.revisions[prefix:])
+                             for revision in statement.revisions[len(stored.revisions):])
             if statement.is_withdrawn:
                 withdrawals.append(statement)
             report.revised += 1
