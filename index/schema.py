@@ -14,6 +14,7 @@ from whoosh import columns, fields
 
 from archive.records import Statement
 from index.analysis import WordsTokenizer, words_value
+from index.metadata_filters import date_terms, language_of
 
 # Bump when the schema or the analysis changes: an index of another format is rebuilt.
 INDEX_FORMAT = "verbatim-index-3"
@@ -40,24 +41,6 @@ def build_schema() -> fields.Schema:
         # Plain word forms and their stems at the same positions (index.analysis).
         words=fields.TEXT(analyzer=WordsTokenizer(), phrase=True),
     )
-
-
-def language_of(tag: str) -> str:
-    """The primary language subtag, lower case: ``de-CH`` -> ``de``; empty when unknown."""
-    return tag.split("-")[0].lower() if tag else ""
-
-
-def date_terms(statement: Statement) -> dict[str, str]:
-    """year / month / day terms in the statement's own time zone, to its precision."""
-    posted = statement.content.posted_at
-    terms = {}
-    if posted.precision != "unknown":
-        terms["year"] = posted.value[:4]
-        if posted.precision != "year":
-            terms["month"] = posted.value[:7]
-        if posted.precision not in ("year", "month"):
-            terms["day"] = posted.value[:10]
-    return terms
 
 
 def build_document(statement: Statement) -> dict:
