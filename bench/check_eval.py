@@ -26,6 +26,7 @@ from bench.corpus import SEED, write_generated
 from bench.processes import PYTHON, environment, run_measured
 from bench.quote_cases import FORMS, QuoteCase, build_quote_cases, import_corpora
 from index import prepare_index
+from index.whoosh_engine import WhooshEngine
 
 EXPECTED = {"exact": {"verbatim"}, "replaced": {"close"}, "dropped_typo": {"close"},
             "shuffled": {"loose"}, "unrelated": {"not_found", "loose"}}
@@ -50,13 +51,13 @@ def _percentile(values: list[float], fraction: float) -> float:
 def check_cases(data_dir: Path, cases: list[QuoteCase]) -> list[dict]:
     """Every case checked: its verdict, whether the source tweet came first, the seconds."""
     rows = []
+    engine = WhooshEngine(data_dir)
     with open_store(data_dir) as store:
         for case in cases[:5]:  # warm the caches
-            quote_check.check_quote(case.query, store=store, data_dir=data_dir, permalink=_permalink)
+            quote_check.check_quote(case.query, store=store, engine=engine, permalink=_permalink)
         for case in cases:
             started = time.perf_counter()
-            result = quote_check.check_quote(case.query, store=store, data_dir=data_dir,
-                                             permalink=_permalink)
+            result = quote_check.check_quote(case.query, store=store, engine=engine, permalink=_permalink)
             seconds = time.perf_counter() - started
             best = result.matches[0] if result.matches else None
             first = best is not None and best.statement.content.platform_id == case.platform_id
@@ -120,7 +121,8 @@ def time_on_generated(size: int, work: Path, cases: list[QuoteCase]) -> dict:
               file=sys.stderr)
     with open_store(data_dir) as store:
         started = time.perf_counter()
-        quote_check.check_quote(cases[0].query, store=store, data_dir=data_dir, permalink=_permalink)
+        quote_check.check_quote(cases[0].query, store=store, engine=WhooshEngine(data_dir),
+                                permalink=_permalink)
         first_ms = (time.perf_counter() - started) * 1000
     rows = check_cases(data_dir, cases)
     times = [row["seconds"] * 1000 for row in rows]

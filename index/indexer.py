@@ -228,11 +228,16 @@ def prepare_index(data_dir: Path, *, lock_timeout: float = 5.0) -> None:
     if not is_initialised(data_dir):
         return
     with open_store(data_dir, readonly=True) as store:
-        try:
-            sync_index(store, data_dir, lock_timeout=lock_timeout)
-        except IndexLockTimeoutError:
-            log.info("search index busy at start; the writing process keeps it current")
-        except OSError as error:
-            # A read-only or full data directory: searches use the index as it is, and
-            # the next write, start or reindex that can write brings it up to date.
-            log.warning("search index not brought up to date at start (%s)", error)
+        prepare_store_index(store, data_dir, lock_timeout=lock_timeout)
+
+
+def prepare_store_index(store: ArchiveStore, data_dir: Path, *, lock_timeout: float = 5.0) -> None:
+    """``prepare_index`` for a store already open."""
+    try:
+        sync_index(store, data_dir, lock_timeout=lock_timeout)
+    except IndexLockTimeoutError:
+        log.info("search index busy at start; the writing process keeps it current")
+    except OSError as error:
+        # A read-only or full data directory: searches use the index as it is, and
+        # the next write, start or reindex that can write brings it up to date.
+        log.warning("search index not brought up to date at start (%s)", error)

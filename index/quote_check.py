@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from archive.citation_ids import CitationRef
 from archive.cite import format_citation
@@ -30,10 +29,9 @@ from archive.dates import PostedAt
 from archive.records import Person, Statement, paragraph_spans, sentence_spans
 from archive.store import ArchiveStore, PersonNotFoundError
 from archive.vocabulary import language_name
-from index import is_index_built
 from index.alignment import Alignment, Difference, align, tokenize_quote
+from index.engine import SearchEngine
 from index.results import SearchParameterError
-from index.search import search
 from index.speakers import SpeakerDirectory
 
 VERDICTS = ("verbatim", "close", "loose", "not_found")
@@ -239,7 +237,7 @@ def speaker_coverage(store: ArchiveStore, speaker: str) -> Coverage:
                     store.get_statement(last_id) if last_id else None, near)
 
 
-def check_quote(quote: str, *, store: ArchiveStore, data_dir: Path,
+def check_quote(quote: str, *, store: ArchiveStore, engine: SearchEngine,
                 permalink: Callable[[str, str], str], speaker: str | None = None,
                 date_from: str | None = None, date_to: str | None = None,
                 accessed: date | None = None) -> QuoteCheck:
@@ -248,12 +246,12 @@ def check_quote(quote: str, *, store: ArchiveStore, data_dir: Path,
     checked (a SearchParameterError) and SearchParameterError for a bad filter."""
     quote = read_quote(quote)
     tokens = tokenize_quote(quote)
-    page = search(search_query(tokens.words), store=store, data_dir=data_dir, speaker=speaker,
-                  date_from=date_from, date_to=date_to, per_page=CANDIDATES)
+    page = engine.search(search_query(tokens.words), store=store, speaker=speaker,
+                         date_from=date_from, date_to=date_to, per_page=CANDIDATES)
     # The search's own notices speak of the query (near matches, corrected words), which the
     # check does not show; the ones that matter here are made below.
     result = QuoteCheck(quote=quote, verdict="not_found")
-    if not page.hits and not is_index_built(data_dir):
+    if not page.hits and not engine.is_built():
         result.notices.append(INDEX_BUILDING)
     ranked: list[tuple[tuple, QuoteMatch]] = []
     for rank, hit in enumerate(page.hits):

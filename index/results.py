@@ -13,6 +13,7 @@ from archive.records import Statement
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("speaker", "year", "lang", "platform", "kind", "deleted")
 MAX_PER_PAGE = 100
+MAX_FACET_VALUES = 50  # values listed per facet, the most frequent first
 # A query longer than this is refused (400); the parser reads at most QUERY_READ_LENGTH of it.
 MAX_QUERY_LENGTH = 10_000
 

@@ -10,10 +10,8 @@ parameters do, as SearchParameterError.
 from __future__ import annotations
 
 import heapq
-import re
 import time
 from bisect import bisect_right
-from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,15 +19,14 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
-from archive.records import KINDS, Statement
+from archive.records import Statement
 from archive.store import ArchiveStore, StatementNotFoundError
-from archive.vocabulary import language_name, platform_name
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.cache import BoundedCache
 from index.columns import count_facets, date_keys, date_ranks, statement_id_column
-from index.date_filters import DateFilterError, read_date_span, span_between
 from index.directory import IndexUnavailableError, get_index_directory
 from index.docsets import MatchTimeoutError, SegmentMatches
+from index.facets import facet_values
 from index.lexicon import word_frequency
 from index.near_matches import (
     FALLBACK_BELOW,
@@ -46,20 +43,15 @@ from index.query_builder import BuiltQuery, build_query
 from index.query_language import AllOf, Filter, ParsedQuery, Word, parse_query
 from index.ranking import RankingTimeoutError, UnrankableQueryError, rank
 from index.results import (
-    FACETS,
-    MAX_PER_PAGE,
-    SORTS,
     FacetValue,
     SearchHit,
     SearchPage,
-    SearchParameterError,
 )
+from index.search_parameters import check_parameters
 from index.snippets import make_snippet
 from index.speakers import SpeakerDirectory, get_speaker_directory, name_words
 from index.spelling import correct_word, crosses_language
 
-MAX_RESULT_WINDOW = 10_000
-MAX_FACET_VALUES = 50
 # Seconds from the start of a search after which relevance scoring stops and the results go
 # by date (at least RANK_TIME_MIN of scoring), so a search answers within about a second.
 SEARCH_TIME_BUDGET = 0.5
@@ -75,66 +67,6 @@ RANK_TIME_MIN = 0.1
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer hits than this
 RANKING_TIMED_OUT = ("Too many statements match these words to rank them by relevance in time;"
                      " they are sorted by date, newest first.")
-_PARAMETER_TEXT = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
-
-
-def _check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, page,
-                      per_page) -> list[Filter]:
-    """The filter parameters as filters; SearchParameterError naming the first bad one."""
-    if sort not in SORTS:
-        raise SearchParameterError("sort", f"must be one of {', '.join(SORTS)}")
-    if not isinstance(page, int) or isinstance(page, bool) or page < 1:
-        raise SearchParameterError("page", "must be a whole number from 1")
-    if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= MAX_PER_PAGE:
-        raise SearchParameterError("per_page", f"must be a whole number from 1 to {MAX_PER_PAGE}")
-    if (page - 1) * per_page >= MAX_RESULT_WINDOW:
-        raise SearchParameterError("page", f"only the first {MAX_RESULT_WINDOW:,} results can be"
-                                           " paged through; narrow the search")
-    filters = []
-    for name, value in (("speaker", speaker), ("lang", lang), ("platform", platform),
-                        ("kind", kind), ("date_from", date_from), ("date_to", date_to)):
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str) or not _PARAMETER_TEXT.match(value):
-            raise SearchParameterError(name, "must be a short text without control characters")
-        value = value.strip()
-        if name == "lang" and not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", value):
-            raise SearchParameterError("lang", f"{value[:20]!r} is not a language tag such as de or en")
-        if name == "kind" and value.lower() not in KINDS:
-            raise SearchParameterError("kind", f"must be one of {', '.join(KINDS)}")
-        if name in ("date_from", "date_to"):
-            try:
-                read_date_span(value)
-            except DateFilterError as error:
-                raise SearchParameterError(name, str(error)) from None
-            filters.append(Filter("from" if name == "date_from" else "to", value))
-            continue
-        filters.append(Filter(name, value))
-    return _joined_dates(filters)
-
-
-def read_filters(*, speaker: str | None = None, lang: str | None = None, platform: str | None = None,
-                 kind: str | None = None, date_from: str | None = None,
-                 date_to: str | None = None) -> list[Filter]:
-    """A search's filter parameters as filters, as ``search`` reads them; SearchParameterError
-    naming the first bad one."""
-    return _check_parameters(speaker, lang, platform, kind, date_from, date_to, "relevance", 1, 1)
-
-
-def _joined_dates(filters: list[Filter]) -> list[Filter]:
-    """``from`` and ``to`` together as one date range: the few date terms of the span,
-    instead of two long lists of terms (everything after, everything before) that the
-    ranking had to intersect document by document. The same statements pass."""
-    starts = [item for item in filters if item.name == "from"]
-    ends = [item for item in filters if item.name == "to"]
-    if len(starts) != 1 or len(ends) != 1:
-        return filters
-    try:
-        span_between(starts[0].value, ends[0].value)
-    except DateFilterError:
-        return filters  # a range that ends before it starts: the two filters find nothing
-    return ([item for item in filters if item.name not in ("from", "to")]
-            + [Filter("range", starts[0].value, ends[0].value)])
 
 
 # Years and person IDs of the index, per index state: reading two lexicons through every
@@ -241,30 +173,7 @@ def _ranked_by_whoosh(searcher: Searcher, built: BuiltQuery, limit: int,
 
 
 def _facets(matching: list[SegmentHits], speakers: SpeakerDirectory) -> dict[str, list[FacetValue]]:
-    counts = count_facets([(part.leaf.reader(), part.docnums) for part in matching])
-    facets: dict[str, list[FacetValue]] = {}
-    for name in FACETS:
-        counter: Counter = counts.get(name, Counter())
-        values = []
-        for raw, count in counter.items():
-            value = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            if not value:
-                continue
-            if name == "speaker":
-                label = speakers.display(value)
-            elif name == "lang":
-                label = language_name(value)
-            elif name == "platform":
-                label = platform_name(value)
-            else:
-                label = value
-            values.append(FacetValue(value, label, count))
-        if name == "year":
-            values.sort(key=lambda item: item.value, reverse=True)
-        else:
-            values.sort(key=lambda item: (-item.count, item.label.lower(), item.value))
-        facets[name] = values[:MAX_FACET_VALUES]
-    return facets
+    return facet_values(count_facets([(part.leaf.reader(), part.docnums) for part in matching]), speakers)
 
 
 def _statement_ids(searcher: Searcher, docnums: list[int]) -> list[str]:
@@ -505,7 +414,7 @@ def search(query: str, *, store: ArchiveStore, data_dir: Path, speaker: str | No
     newest first unless ``sort`` says oldest. Raises SearchParameterError for a bad filter
     or paging parameter; never for anything in ``query``.
     """
-    filters = _check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, page,
+    filters = check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, page,
                                 per_page)
     query = query if isinstance(query, str) else ""
     try:
@@ -522,7 +431,7 @@ def search_ids(query: str, *, store: ArchiveStore, data_dir: Path, speaker: str 
     """Every statement ID the search matches, in the order of ``sort``, with no paging window:
     for exports. Relevance keeps the time budget of ``search``, after which the order is by
     date. Raises SearchParameterError like ``search``."""
-    filters = _check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, 1, 1)
+    filters = check_parameters(speaker, lang, platform, kind, date_from, date_to, sort, 1, 1)
     parsed = parse_query(query if isinstance(query, str) else "")
     directory = get_index_directory(Path(data_dir))
     live = directory.live_generation()

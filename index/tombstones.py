@@ -12,7 +12,7 @@ from archive.records import Statement
 from archive.store import ArchiveStore
 from index.metadata_filters import passes
 from index.query_language import Filter
-from index.search import read_filters
+from index.search_parameters import read_filters
 from index.speakers import SpeakerDirectory
 
 # Withdrawals looked at for a search's tombstones, the latest first.

@@ -179,7 +179,7 @@ def test_search_results_stream_as_csv_and_jsonl(client):
 def test_exports_are_not_bound_by_the_paging_window(client, monkeypatch):
     import importlib
 
-    search_module = importlib.import_module("index.search")
+    search_module = importlib.import_module("index.search_parameters")
 
     monkeypatch.setattr(search_module, "MAX_RESULT_WINDOW", 4)  # the window for paging by hand
     assert_error(client.get("/api/search?q=&per_page=2&page=3"), 400, "'page'")

@@ -9,7 +9,7 @@ from flask import Flask
 from archive.cite import record_marks
 from archive.data_dir import resolve_data_dir
 from archive.lifecycle import init_archive, is_initialised
-from index import prepare_index
+from index.engine import make_engine
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,7 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     unset), ``LOAD_SEED`` (load the seed collection into an empty archive),
     ``BASE_URL`` (``$VERBATIM_BASE_URL``: the base of permalinks) and
     ``ALLOWED_HOSTS`` (``$VERBATIM_ALLOWED_HOSTS``, comma-separated: the Host
-    headers served; see ``web.hosts``).
+    headers served; see ``web.hosts``) and ``SEARCH_ENGINE``
+    (``$VERBATIM_SEARCH_ENGINE``: ``whoosh``, the default, or ``memory``; see
+    ``index.engine``), kept in ``app.extensions["verbatim"]["engine"]``.
 
     An archive without an index, or an index that missed changes, is brought
     up to date before the first request a process serves — not when a command
@@ -33,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOAD_SEED=True,
         BASE_URL=os.environ.get("VERBATIM_BASE_URL", ""),
         ALLOWED_HOSTS=os.environ.get("VERBATIM_ALLOWED_HOSTS") or None,
+        SEARCH_ENGINE=os.environ.get("VERBATIM_SEARCH_ENGINE") or "whoosh",
         JSON_SORT_KEYS=False,
     )
     if test_config is not None:
@@ -41,12 +44,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.jinja_env.globals["record_marks"] = record_marks  # pages say what citations say
 
+    from web import api, commands, embeds, errors, feeds, headers, hosts, pages, resources
+
     data_dir = resolve_data_dir(app.config["DATA_DIR"])
+    app.extensions["verbatim"] = {"engine": make_engine(app.config["SEARCH_ENGINE"], data_dir)}
     if app.config["LOAD_SEED"] and not is_initialised(data_dir):
         init_archive(data_dir)
-        prepare_index(data_dir)  # the first start serves its first search from a built index
-
-    from web import api, commands, embeds, errors, feeds, headers, hosts, pages, resources
+        resources.prepare_engine(app)  # the first start serves its first search from a built index
 
     hosts.init_app(app)
     resources.init_app(app)

@@ -9,7 +9,7 @@ from index.quote_check import QuoteCheck, check_quote
 from index.results import SearchParameterError
 from web.errors import ApiError
 from web.payloads import permalink
-from web.resources import get_data_dir, get_store
+from web.resources import get_engine, get_store
 from web.search_request import parameter_error
 
 CHECK_FIELDS = ("quote", "speaker", "from", "to")
@@ -39,7 +39,7 @@ def run_check(params: Mapping[str, str]) -> QuoteCheck:
     """Check ``params['quote']`` with the filters; ApiError 400 naming the parameter at fault."""
     filters = {name: (params.get(name) or "").strip() or None for name in ("speaker", "from", "to")}
     try:
-        return check_quote(params.get("quote", ""), store=get_store(), data_dir=get_data_dir(),
+        return check_quote(params.get("quote", ""), store=get_store(), engine=get_engine(),
                            permalink=permalink, speaker=filters["speaker"],
                            date_from=filters["from"], date_to=filters["to"])
     except SearchParameterError as error:  # the quote or a filter

@@ -23,18 +23,18 @@ from archive.log import LogError, parse_head, read_head, read_json_file, verify_
 from archive.rules import ALLOWED_CHANGES
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
-from index import IndexLockTimeoutError, SearchParameterError, attach_index, find_index_drift, rebuild
+from index import IndexLockTimeoutError, SearchParameterError
 from index.quote_check import check_quote, format_check_report
 from web.hosts import LOCAL_BASE_URL
 from web.payloads import permalink
-from web.resources import get_data_dir
+from web.resources import get_data_dir, get_engine
 
 
 def open_writable_store():
     """The store for a command that writes: the search index follows every commit."""
     store = open_store(get_data_dir())
     try:
-        attach_index(store, get_data_dir())
+        get_engine().follow(store)
     except BaseException:
         store.close()
         raise
@@ -86,7 +86,7 @@ def check_command(quote: str, speaker: str, date_from: str, date_to: str) -> Non
     with open_store(get_data_dir()) as store, \
             current_app.test_request_context(base_url=current_app.config["BASE_URL"] or LOCAL_BASE_URL):
         try:
-            result = check_quote(quote, store=store, data_dir=get_data_dir(), permalink=permalink,
+            result = check_quote(quote, store=store, engine=get_engine(), permalink=permalink,
                                  speaker=speaker or None, date_from=date_from or None,
                                  date_to=date_to or None)
         except SearchParameterError as error:  # the quote or a filter
@@ -116,7 +116,7 @@ def verify_command(checkpoint_file: Path | None) -> None:
     proven = ""
     with open_store(get_data_dir()) as store:
         problems, notices = check_archive(store)
-        problems += find_index_drift(store, get_data_dir())
+        problems += get_engine().drift(store)
         count = store.count_statements(include_withdrawn=True)
         size = store.log_size()
         if checkpoint is not None:
@@ -261,7 +261,7 @@ def reindex_command() -> None:
     """Rebuild the search index from the archive (searches keep working meanwhile)."""
     with open_store(get_data_dir()) as store:
         try:
-            count = rebuild(store, get_data_dir())
+            count = get_engine().rebuild(store)
         except (OSError, IndexLockTimeoutError) as error:
             raise click.ClickException(f"search index not rebuilt: {error}") from None
     click.echo(f"Search index rebuilt: {count} statements.")

@@ -1,6 +1,6 @@
 """Per-request and per-process resources: the archive store for the current request (opened
-once on ``g``, closed at teardown) and the search index, brought up to date before a process
-serves its first request."""
+once on ``g``, closed at teardown) and the search engine ``create_app`` made (kept in
+``app.extensions``), brought up to date before a process serves its first request."""
 
 from __future__ import annotations
 
@@ -9,15 +9,19 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from archive.lifecycle import open_store
+from archive.lifecycle import is_initialised, open_store
 from archive.store import ArchiveStore
-from index import prepare_index
+from index.engine import SearchEngine
 
 _prepare_lock = threading.Lock()
 
 
 def get_data_dir() -> Path:
     return Path(current_app.config["DATA_DIR"])
+
+
+def get_engine() -> SearchEngine:
+    return current_app.extensions["verbatim"]["engine"]
 
 
 def get_store() -> ArchiveStore:
@@ -32,14 +36,23 @@ def close_store(_error: BaseException | None = None) -> None:
         store.close()
 
 
+def prepare_engine(app: Flask) -> None:
+    """Build the engine's missing index or apply the changes it missed, from the archive as
+    it is (nothing to do before the archive exists)."""
+    data_dir = Path(app.config["DATA_DIR"])
+    if is_initialised(data_dir):
+        with open_store(data_dir, readonly=True) as store:
+            app.extensions["verbatim"]["engine"].prepare(store)
+
+
 def prepare_index_once() -> None:
     """Build a missing index or apply missed changes, once per application object."""
-    state = current_app.extensions.setdefault("verbatim", {})
+    state = current_app.extensions["verbatim"]
     if state.get("index_prepared"):
         return
     with _prepare_lock:
         if not state.get("index_prepared"):
-            prepare_index(get_data_dir())
+            prepare_engine(current_app)
             state["index_prepared"] = True
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-import index
 from archive.records import Statement
 from archive.store import StatementNotFoundError
 from index.results import MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchPage, SearchParameterError
 from web.errors import ApiError
-from web.resources import get_data_dir, get_store
+from web.resources import get_engine, get_store
 
 FILTERS = ("speaker", "lang", "platform", "kind", "from", "to")
 # Every parameter a search reads; links to other pages of a search carry these and no others.
@@ -38,7 +37,7 @@ def read_int(args: Mapping[str, str], name: str, default: int, low: int, high: i
 
 
 def read_search_args(args: Mapping[str, str]) -> dict:
-    """Keyword arguments for ``index.search`` (minus store and data_dir); ApiError 400 naming
+    """Keyword arguments for the engine's ``search`` (minus the store); ApiError 400 naming
     the parameter at fault."""
     query = args.get("q", "")
     if len(query) > MAX_QUERY_LENGTH:
@@ -64,8 +63,7 @@ def iter_search_statements(args: Mapping[str, str]) -> Iterator[Statement]:
     for name in ("page", "per_page"):
         del params[name]
     try:
-        statement_ids = index.search_ids(params.pop("query"), store=get_store(),
-                                         data_dir=get_data_dir(), **params)
+        statement_ids = get_engine().search_ids(params.pop("query"), store=get_store(), **params)
     except SearchParameterError as error:
         raise parameter_error(error) from None
     for statement_id in statement_ids:
@@ -88,7 +86,7 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
     params = read_search_args(args)
     store = get_store()
     try:
-        page = index.search(store=store, data_dir=get_data_dir(), **params)
+        page = get_engine().search(store=store, **params)
     except SearchParameterError as error:
         raise parameter_error(error) from None
     statements = {}
