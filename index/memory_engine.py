@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.records import Statement
 from archive.store import ArchiveStore
 from index.analysis import SAME_POSITION, document_terms, fold, query_terms, words_of
 from index.facets import facet_values
-from index.metadata_filters import language_of, passes
+from index.metadata_filters import filter_check, language_of
 from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, Phrase, Prefix, Word, parse_query
 from index.results import FACETS, FacetValue, SearchHit, SearchPage
 from index.search_parameters import check_parameters
@@ -33,13 +34,14 @@ class _Document:
     statement: Statement
     plain: tuple[str, ...]  # the text's words, folded, in order (phrases)
     terms: frozenset[str]  # plain forms and stems of the text, and the speaker's name words
+    sort_key: str  # the date's sort key, empty when undated
 
 
 def _document(statement: Statement) -> _Document:
     content = statement.content
     terms = {term.lstrip(SAME_POSITION) for term in document_terms(statement.text, content.lang)}
     return _Document(statement, tuple(fold(word) for word in words_of(statement.text)),
-                     frozenset(terms | name_words(statement.speaker)))
+                     frozenset(terms | name_words(statement.speaker)), content.posted_at.sort_key())
 
 
 class MemoryEngine:
@@ -109,21 +111,18 @@ class MemoryEngine:
             documents = list(self._documents.values())
         highlight: set[str] = set()
         _collect_terms(parsed.root, highlight)
-        found = []
-        for document in documents:
-            if all(passes(item, document.statement, speakers) for item in filters) \
-                    and _matches(parsed.root, document, speakers):
-                found.append((float(len(highlight & document.terms)), document))
-        by_date = sorted(found, key=lambda item: (item[1].statement.content.posted_at.sort_key(),
-                                                   item[1].statement.statement_id))
-        if sort == "oldest":
-            dated = [item for item in by_date if item[1].statement.content.posted_at.sort_key()]
-            ordered = dated + [item for item in by_date if item not in dated]
-        else:
-            ordered = [item for item in reversed(by_date) if item[1].statement.content.posted_at.sort_key()]
-            ordered += [item for item in by_date if not item[1].statement.content.posted_at.sort_key()]
-            if sort == "relevance" and not parsed.is_empty:
-                ordered.sort(key=lambda item: -item[0])  # stable: newest first among equals
+        checks = [filter_check(item, speakers) for item in filters]
+        matches = _compile(parsed.root, speakers)
+        dated, undated = [], []
+        for document in sorted(documents, key=lambda document: (document.sort_key,
+                                                                document.statement.statement_id)):
+            if all(check(document.statement) for check in checks) and matches(document):
+                item = (float(len(highlight & document.terms)), document)
+                (dated if document.sort_key else undated).append(item)
+        # by date, oldest or newest first, undated ones last in ID order
+        ordered = dated + undated if sort == "oldest" else dated[::-1] + undated
+        if sort == "relevance" and not parsed.is_empty:
+            ordered.sort(key=lambda item: -item[0])  # stable: newest first among equals
         return ordered, highlight, list(parsed.notices), speakers
 
     def search(self, query: str, *, store: ArchiveStore, speaker: str | None = None,
@@ -159,35 +158,39 @@ def _collect_terms(node, terms: set[str]) -> None:
             _collect_terms(child, terms)
     elif isinstance(node, Word):
         terms.update(query_terms(node.text) if words_of(node.text) else ())
-    elif isinstance(node, Phrase):
-        terms.update(fold(word) for word in words_of(node.text))
-    elif isinstance(node, Prefix | Fuzzy):
+    elif isinstance(node, Phrase | Prefix | Fuzzy):
         terms.update(fold(word) for word in words_of(node.text))
 
 
-def _matches(node, document: _Document, speakers: SpeakerDirectory) -> bool:
-    if isinstance(node, AllOf):
-        return all(_matches(child, document, speakers) for child in node.children)
-    if isinstance(node, AnyOf):
-        return any(_matches(child, document, speakers) for child in node.children)
+def _compile(node, speakers: SpeakerDirectory) -> Callable[[_Document], bool]:
+    """The query tree as one test of a document, each node read once."""
+    if isinstance(node, AllOf | AnyOf):
+        children = [_compile(child, speakers) for child in node.children]
+        combine = all if isinstance(node, AllOf) else any
+        return lambda document: combine(child(document) for child in children)
     if isinstance(node, Not):
-        return not _matches(node.child, document, speakers)
+        child = _compile(node.child, speakers)
+        return lambda document: not child(document)
     if isinstance(node, Filter):
-        return passes(node, document.statement, speakers)
+        check = filter_check(node, speakers)
+        return lambda document: check(document.statement)
     words = [fold(word) for word in words_of(node.text)]
     if not words:
-        return True  # nothing searchable: matches like an empty query
+        return lambda document: True  # nothing searchable: matches like an empty query
     if isinstance(node, Word):
-        return all(any(term in document.terms for term in query_terms(word)) for word in words_of(node.text))
+        alternatives = [query_terms(word) for word in words_of(node.text)]
+        return lambda document: all(any(term in document.terms for term in terms)
+                                    for terms in alternatives)
     if isinstance(node, Phrase):
         size = len(words)
-        return any(list(document.plain[start:start + size]) == words
-                   for start in range(len(document.plain) - size + 1))
+        return lambda document: any(list(document.plain[start:start + size]) == words
+                                    for start in range(len(document.plain) - size + 1))
     if isinstance(node, Prefix):
-        return any(term.startswith(words[0]) for term in document.terms)
+        return lambda document: any(term.startswith(words[0]) for term in document.terms)
     if isinstance(node, Fuzzy):
-        return any(edit_distance(words[0], term, node.distance) <= node.distance for term in document.terms)
-    return False
+        return lambda document: any(edit_distance(words[0], term, node.distance) <= node.distance
+                                    for term in document.terms)
+    return lambda document: False
 
 
 def _facets(statements: list[Statement], speakers: SpeakerDirectory) -> dict[str, list[FacetValue]]:

@@ -5,6 +5,7 @@ index: for the tombstones a search feed lists and for the in-memory engine."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
 from archive.records import Statement
@@ -42,47 +43,53 @@ def date_terms(statement: Statement) -> dict[str, str]:
 
 
 def _span(item: Filter) -> DateSpan:
+    """The days a date filter stands for; DateFilterError."""
     if item.name == "range":
         return span_between(item.value, item.end)
-    return span_from(item.value) if item.name == "from" else span_to(item.value)
+    if item.name == "from":
+        return span_from(item.value)
+    if item.name == "to":
+        return span_to(item.value)
+    return read_date_span(item.value)
 
 
-def passes(item: Filter, statement: Statement, speakers: SpeakerDirectory) -> bool:
-    content = statement.content
-    if item.name == "speaker":
-        people = speakers.resolve(item.value) or speakers.resolve_near(item.value)
-        return statement.speaker.person_id in people
-    if item.name == "lang":
-        code = LANGUAGE_ALIASES.get(item.value.lower(), language_of(item.value))
-        return language_of(content.lang) == code
-    if item.name == "platform":
-        return content.platform.lower() in PLATFORM_ALIASES.get(item.value.lower(), (item.value.lower(),))
-    if item.name == "kind":
-        return content.kind == item.value.lower()
-    if item.name in ("from", "to", "range"):
-        terms = set(date_terms(statement).items())
-        if not terms:
-            return False
+def _in_span(statement: Statement, span: DateSpan) -> bool:
+    terms = set(date_terms(statement).items())
+    if not terms:
+        return False  # an undated statement is in no date range
+    return bool(terms & set(span_terms(span, [int(statement.content.posted_at.value[:4])])))
+
+
+def filter_check(item: Filter, speakers: SpeakerDirectory) -> Callable[[Statement], bool]:
+    """The test a filter makes of a statement, with the filter read once (its speakers
+    resolved, its dates parsed) for every statement it is asked about."""
+    name, value = item.name, item.value
+    if name == "speaker":
+        people = speakers.resolve(value) or speakers.resolve_near(value)
+        return lambda statement: statement.speaker.person_id in people
+    if name == "lang":
+        code = LANGUAGE_ALIASES.get(value.lower(), language_of(value))
+        return lambda statement: language_of(statement.content.lang) == code
+    if name == "platform":
+        platforms = PLATFORM_ALIASES.get(value.lower(), (value.lower(),))
+        return lambda statement: statement.content.platform.lower() in platforms
+    if name == "kind":
+        kind = value.lower()
+        return lambda statement: statement.content.kind == kind
+    if name in ("date", "from", "to", "range"):
         try:
-            year = int(statement.content.posted_at.value[:4])
-            return bool(terms & set(span_terms(_span(item), [year])))
+            span = _span(item)
         except DateFilterError:
-            return False
-    if item.name == "date":
-        terms = set(date_terms(statement).items())
+            return lambda statement: False
+        return lambda statement: _in_span(statement, span)
+    if name == "is":
+        marks = {"deleted": lambda statement: statement.content.deleted_on_platform is not None,
+                 "truncated": lambda statement: statement.content.text_truncated}
+        return marks.get(value.lower(), lambda statement: True)
+    if name == "id":
         try:
-            year = int(statement.content.posted_at.value[:4]) if terms else 0
-            return bool(terms & set(span_terms(read_date_span(item.value), [year])))
-        except DateFilterError:
-            return False
-    if item.name == "is":
-        marks = {"deleted": content.deleted_on_platform is not None, "truncated": content.text_truncated}
-        return marks.get(item.value.lower(), True)
-    if item.name == "id":
-        try:
-            return statement.statement_id == normalise_citation_id(re.split(r"[@/]", item.value)[0])
+            wanted = normalise_citation_id(re.split(r"[@/]", value)[0])
         except InvalidCitationIdError:
-            return False
-    return True
-
-
+            return lambda statement: False
+        return lambda statement: statement.statement_id == wanted
+    return lambda statement: True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from archive.records import Statement
 from archive.store import ArchiveStore
-from index.metadata_filters import passes
+from index.metadata_filters import filter_check
 from index.query_language import Filter
 from index.search_parameters import read_filters
 from index.speakers import SpeakerDirectory
@@ -22,8 +22,9 @@ WITHDRAWALS_READ = 500
 def covered_tombstones(withdrawn: list[Statement], filters: list[Filter],
                        speakers: SpeakerDirectory) -> list[Statement]:
     """The withdrawn statements (in their order) that every filter covers."""
+    checks = [filter_check(item, speakers) for item in filters]
     return [statement for statement in withdrawn
-            if statement.is_withdrawn and all(passes(item, statement, speakers) for item in filters)]
+            if statement.is_withdrawn and all(check(statement) for check in checks)]
 
 
 def search_tombstones(store: ArchiveStore, *, limit: int, speaker: str | None = None, lang: str | None = None,
@@ -36,5 +37,7 @@ def search_tombstones(store: ArchiveStore, *, limit: int, speaker: str | None = 
     withdrawn = store.withdrawn_statements(limit=WITHDRAWALS_READ)
     if not withdrawn:
         return []
-    speakers = SpeakerDirectory.build([person for person, _count in store.list_people()])
+    # the people (a count over every statement) only for a speaker filter
+    wanted = any(item.name == "speaker" for item in filters)
+    speakers = SpeakerDirectory.build([person for person, _count in store.list_people()] if wanted else [])
     return covered_tombstones(withdrawn, filters, speakers)[:limit]
