@@ -25,7 +25,7 @@ from archive.lifecycle import open_store
 from bench.corpus import SEED, write_generated
 from bench.processes import PYTHON, environment, run_measured
 from bench.quote_cases import FORMS, QuoteCase, build_quote_cases, import_corpora
-from index import prepare_index
+from index.engine import prepare_engine
 from index.whoosh_engine import WhooshEngine
 
 EXPECTED = {"exact": {"verbatim"}, "replaced": {"close"}, "dropped_typo": {"close"},
@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
             started = time.monotonic()
             import_corpora(data_dir, lines=arguments.lines)
             print(f"imported the real corpora in {time.monotonic() - started:.0f} s", file=sys.stderr)
-        prepare_index(data_dir)  # a kept data directory may hold an index of an older format
+        # a kept data directory may hold an index of an older format
+        prepare_engine(WhooshEngine(data_dir), data_dir)
         print(format_table(summarise(check_cases(data_dir, cases))))
         if arguments.timing_size:
             timed = [case for form in FORMS

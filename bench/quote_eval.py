@@ -19,7 +19,8 @@ import index.near_matches as near_matches
 from archive.lifecycle import open_store
 from bench.corpus import SEED
 from bench.quote_cases import FORMS, HARDER_FORMS, QuoteCase, build_quote_cases, import_corpora
-from index import prepare_index
+from index.engine import prepare_engine
+from index.whoosh_engine import WhooshEngine
 
 
 def _places(store, data_dir: Path, cases: list[QuoteCase]) -> list[tuple[int | None, int, float]]:
@@ -107,7 +108,8 @@ def main(argv: list[str] | None = None) -> None:
             started = time.monotonic()
             import_corpora(data_dir, lines=arguments.lines)
             print(f"imported in {time.monotonic() - started:.1f} s")
-        prepare_index(data_dir)  # a kept data directory may hold an index of an older format
+        # a kept data directory may hold an index of an older format
+        prepare_engine(WhooshEngine(data_dir), data_dir)
         print(format_table(evaluate(data_dir, cases)))
 
 

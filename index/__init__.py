@@ -10,7 +10,6 @@ from index.indexer import (
     attach_index,
     find_index_drift,
     index_statements,
-    prepare_index,
     rebuild,
     remove_statement,
     sync_index,
@@ -31,5 +30,5 @@ def is_index_built(data_dir) -> bool:
 __all__ = [
     "FacetValue", "IndexLockTimeoutError", "IndexUnavailableError", "SearchHit", "SearchPage",
     "SearchParameterError", "attach_index", "find_index_drift", "index_statements",
-    "is_index_built", "prepare_index", "rebuild", "remove_statement", "search", "search_ids", "sync_index",
+    "is_index_built", "rebuild", "remove_statement", "search", "search_ids", "sync_index",
 ]

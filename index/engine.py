@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from archive.lifecycle import is_initialised, open_store
 from archive.store import ArchiveStore
 from index.results import SearchPage
 
@@ -58,6 +59,14 @@ class SearchEngine(Protocol):
                    date_from: str | None = None, date_to: str | None = None,
                    sort: str = "relevance") -> list[str]:
         """Every matching statement ID in the order of ``sort`` (for exports)."""
+
+
+def prepare_engine(engine: SearchEngine, data_dir: Path, *, lock_timeout: float = 5.0) -> None:
+    """Bring the engine up to the data directory's archive as it is, read-only (nothing to do
+    before the archive exists): at a process's start, before it serves."""
+    if is_initialised(data_dir):
+        with open_store(data_dir, readonly=True) as store:
+            engine.prepare(store, lock_timeout=lock_timeout)
 
 
 def make_engine(name: str, data_dir: Path) -> SearchEngine:

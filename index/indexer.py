@@ -220,19 +220,9 @@ def find_index_drift(store: ArchiveStore, data_dir: Path) -> list[str]:
     return problems
 
 
-def prepare_index(data_dir: Path, *, lock_timeout: float = 5.0) -> None:
+def prepare_store_index(store: ArchiveStore, data_dir: Path, *, lock_timeout: float = 5.0) -> None:
     """At start: build the index if there is none (an existing archive works at once), or
     apply changes it missed. If another process is writing the index, leave it to them."""
-    from archive.lifecycle import is_initialised, open_store
-
-    if not is_initialised(data_dir):
-        return
-    with open_store(data_dir, readonly=True) as store:
-        prepare_store_index(store, data_dir, lock_timeout=lock_timeout)
-
-
-def prepare_store_index(store: ArchiveStore, data_dir: Path, *, lock_timeout: float = 5.0) -> None:
-    """``prepare_index`` for a store already open."""
     try:
         sync_index(store, data_dir, lock_timeout=lock_timeout)
     except IndexLockTimeoutError:

@@ -8,6 +8,8 @@ import pytest
 import index
 from archive.records import StatementContent
 from bench.quote_cases import FORMS, build_quote_cases
+from index.engine import prepare_engine
+from index.whoosh_engine import WhooshEngine
 from tests.conftest import CORPORA
 
 needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the project")
@@ -153,7 +155,7 @@ def test_an_index_of_the_former_analysis_is_rebuilt_at_start(indexed, data_dir):
     pointer = generation.parent / CURRENT_FILE  # a new file, as a restarted process sees it
     pointer.with_suffix(".new").write_text(pointer.read_text(encoding="utf-8"), encoding="utf-8")
     pointer.with_suffix(".new").replace(pointer)
-    index.prepare_index(data_dir)
+    prepare_engine(WhooshEngine(data_dir), data_dir)  # as a restarted process does
     rebuilt, _ix = get_index_directory(data_dir).live_generation()
     assert (rebuilt / FORMAT_FILE).read_text(encoding="utf-8").strip() == INDEX_FORMAT
     assert ids(find(indexed, data_dir, '"don\'t worry"')) == [statement_id]

@@ -9,7 +9,7 @@ from flask import Flask
 from archive.cite import record_marks
 from archive.data_dir import resolve_data_dir
 from archive.lifecycle import init_archive, is_initialised
-from index.engine import make_engine
+from index.engine import make_engine, prepare_engine
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -50,7 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["verbatim"] = {"engine": make_engine(app.config["SEARCH_ENGINE"], data_dir)}
     if app.config["LOAD_SEED"] and not is_initialised(data_dir):
         init_archive(data_dir)
-        resources.prepare_engine(app)  # the first start serves its first search from a built index
+        # the first start serves its first search from a built index
+        prepare_engine(app.extensions["verbatim"]["engine"], data_dir)
 
     hosts.init_app(app)
     resources.init_app(app)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from archive.lifecycle import is_initialised, open_store
+from archive.lifecycle import open_store
 from archive.store import ArchiveStore
-from index.engine import SearchEngine
+from index.engine import SearchEngine, prepare_engine
 
 _prepare_lock = threading.Lock()
 
@@ -36,26 +36,17 @@ def close_store(_error: BaseException | None = None) -> None:
         store.close()
 
 
-def prepare_engine(app: Flask) -> None:
-    """Build the engine's missing index or apply the changes it missed, from the archive as
-    it is (nothing to do before the archive exists)."""
-    data_dir = Path(app.config["DATA_DIR"])
-    if is_initialised(data_dir):
-        with open_store(data_dir, readonly=True) as store:
-            app.extensions["verbatim"]["engine"].prepare(store)
-
-
-def prepare_index_once() -> None:
+def prepare_engine_once() -> None:
     """Build a missing index or apply missed changes, once per application object."""
     state = current_app.extensions["verbatim"]
     if state.get("index_prepared"):
         return
     with _prepare_lock:
         if not state.get("index_prepared"):
-            prepare_engine(current_app)
+            prepare_engine(get_engine(), get_data_dir())
             state["index_prepared"] = True
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(prepare_index_once)
+    app.before_request(prepare_engine_once)
     app.teardown_appcontext(close_store)
