@@ -25,8 +25,8 @@ from archive.lifecycle import open_store
 from bench.corpus import SEED, write_generated
 from bench.processes import PYTHON, environment, run_measured
 from bench.quote_cases import FORMS, QuoteCase, build_quote_cases, import_corpora
-from index.engine import prepare_engine
-from index.whoosh_engine import WhooshEngine
+from index.engines import prepare_engine
+from index.engines.whoosh.engine import WhooshEngine
 
 EXPECTED = {"exact": {"verbatim"}, "replaced": {"close"}, "dropped_typo": {"close"},
             "shuffled": {"loose"}, "unrelated": {"not_found", "loose"}}

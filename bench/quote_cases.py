@@ -165,14 +165,14 @@ def import_corpora(data_dir: Path, corpora: tuple[RealCorpus, ...] = REAL_CORPOR
                    lines: int | None = None) -> None:
     """Import the corpora (the first ``lines`` records of each when given) into the data
     directory with the project's importer, as ``flask --app web import`` does, and index them."""
-    import index
     from archive.importers import read_file
     from archive.importers.loader import load_parsed
     from archive.lifecycle import open_store
+    from index.engines.whoosh.engine import WhooshEngine
 
     data_dir.mkdir(parents=True, exist_ok=True)
     with open_store(data_dir) as store:
-        index.attach_index(store, data_dir)
+        WhooshEngine(data_dir).follow(store)
         for corpus in corpora:
             options = corpus.import_options()
             parsed = read_file(corpus.path, options, stream=True)

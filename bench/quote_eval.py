@@ -14,13 +14,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import index
 import index.near_matches as near_matches
 from archive.lifecycle import open_store
 from bench.corpus import SEED
 from bench.quote_cases import FORMS, HARDER_FORMS, QuoteCase, build_quote_cases, import_corpora
-from index.engine import prepare_engine
-from index.whoosh_engine import WhooshEngine
+from index import service
+from index.engines import prepare_engine
+from index.engines.whoosh.engine import WhooshEngine
 
 
 def _places(store, data_dir: Path, cases: list[QuoteCase]) -> list[tuple[int | None, int, float]]:
@@ -29,7 +29,7 @@ def _places(store, data_dir: Path, cases: list[QuoteCase]) -> list[tuple[int | N
     found = []
     for case in cases:
         started = time.perf_counter()
-        page = index.search(case.query, store=store, data_dir=data_dir, per_page=10)
+        page = service.search(WhooshEngine(data_dir), case.query, store=store, per_page=10)
         seconds = time.perf_counter() - started
         ids = [hit.statement.content.platform_id for hit in page.hits]
         place = ids.index(case.platform_id) + 1 if case.platform_id in ids else None

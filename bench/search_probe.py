@@ -16,12 +16,14 @@ from bench.query_set import QUERY_FILE, load_queries
 
 def _verbatim(target: Path):
     from archive.lifecycle import open_store
-    from index import search
+    from index.engines.whoosh.engine import WhooshEngine
+    from index.service import search
 
     store = open_store(target, readonly=True)
+    engine = WhooshEngine(target)
 
     def run(query) -> int:
-        page = search(query.query, store=store, data_dir=target, speaker=query.speaker or None,
+        page = search(engine, query.query, store=store, speaker=query.speaker or None,
                       date_from=query.date_from or None, date_to=query.date_to or None, per_page=20)
         return page.total
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from functools import lru_cache
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.lang.porter2 import stem as english_stem
+import snowballstemmer
 
 WORD = re.compile(r"\w+")
 # Apostrophes however typed (’ ʼ) are ', in texts and queries alike: ʼ (a modifier letter)
@@ -127,9 +125,12 @@ def german_stem(word: str) -> str:
     return marked.lower()
 
 
+_ENGLISH = snowballstemmer.stemmer("english")  # Porter2
+
+
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def english_stem_cached(word: str) -> str:
-    return english_stem(word)
+    return _ENGLISH.stemWord(word)
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -192,39 +193,5 @@ LANGUAGE_SEPARATOR = "\x1f"
 
 def words_value(text: str, lang: str) -> str:
     """The value of the ``words`` field: the text with its language, analysed by
-    ``WordsTokenizer`` (in the worker process when several write in parallel)."""
+    the search engine's tokenizer (``document_terms`` of the text in its language)."""
     return f"{lang}{LANGUAGE_SEPARATOR}{text}"
-
-
-class WordsTokenizer(Tokenizer):
-    """Yields ``document_terms`` of a ``words_value`` (a bare string counts as text of
-    unknown language): plain forms, and stems at the same position."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, WordsTokenizer)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(self, value, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs) -> Iterator[Token]:
-        lang, separator, text = value.partition(LANGUAGE_SEPARATOR)
-        if not separator:
-            lang, text = "", value
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost = 1.0
-        token.stopped = False
-        position = start_pos - 1
-        for term in document_terms(text, lang):
-            if term[0] == SAME_POSITION:
-                token.text = term[1:]
-            else:
-                token.text = term
-                position += 1
-            if positions:
-                token.pos = position
-            if chars:
-                token.startchar = token.endchar = start_char
-            yield token

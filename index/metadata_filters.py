@@ -22,6 +22,9 @@ from index.date_filters import (
 from index.query_language import Filter
 from index.speakers import SpeakerDirectory
 
+# The marks a statement may carry, each searched as ``is:NAME`` (``is:deleted``).
+MARKS = ("deleted", "truncated")
+
 
 def language_of(tag: str) -> str:
     """The primary language subtag, lower case: ``de-CH`` -> ``de``; empty when unknown."""

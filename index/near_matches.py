@@ -7,7 +7,7 @@ once each; a word the archive does not know is replaced by its closest known spe
 statement is a near match when it holds at least ``MIN_SHARE`` of the words (Lucene's
 ``minimum_should_match``), counted over the cached posting sets: only the statements with
 one of the rarest words can reach the share, so only those are counted. Near matches rank
-by BM25F over the words (index.ranking), and the best ``PASSAGE_RERANK`` of them again with
+by BM25F over the words (index.engines.whoosh.ranking), and the best ``PASSAGE_RERANK`` of them again with
 a bonus for the share of the query's neighbouring words that stand side by side, in order,
 in the statement (one word between them allowed): the quote as one passage.
 """
@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
+from index import query_plan as qp
 from index.analysis import fold, query_terms, words_of
-from index.docsets import MatchTimeoutError, SegmentMatches, term_docs
-from index.lexicon import word_frequency
 from index.query_language import Filter, ParsedQuery, Phrase, Word
 from index.spelling import correct_word, crosses_language
+
+if TYPE_CHECKING:
+    from index.engine import Vocabulary
 
 MIN_QUOTE_WORDS = 5       # fewer words keep their AND meaning
 FALLBACK_BELOW = 20       # a page: fewer statements with all the words than this
@@ -75,10 +74,9 @@ def quote_tokens(parsed: ParsedQuery, filters: list[Filter]) -> tuple[list[str],
     return tokens, phrase
 
 
-def read_quote_words(searcher: Searcher, tokens: list[str], phrase: bool) -> QuoteWords:
+def read_quote_words(vocabulary: Vocabulary, tokens: list[str], phrase: bool) -> QuoteWords:
     """Each distinct word's index terms; a word the index does not know is corrected to the
     closest known one when there is one in the query's language (index.spelling)."""
-    reader = searcher.reader()
     found = QuoteWords([], [], phrase=phrase)
     seen: dict[str, int] = {}
     unknown: list[tuple[int, str, str]] = []
@@ -87,7 +85,7 @@ def read_quote_words(searcher: Searcher, tokens: list[str], phrase: bool) -> Quo
         if plain not in seen:
             seen[plain] = len(found.terms)
             terms = query_terms(token)
-            if any(word_frequency(reader, term) > 0 for term in terms):
+            if any(vocabulary.frequency(term) > 0 for term in terms):
                 found.terms.append(terms)
             else:
                 found.terms.append([])
@@ -98,8 +96,8 @@ def read_quote_words(searcher: Searcher, tokens: list[str], phrase: bool) -> Quo
     for k, token, plain in unknown:
         if time.monotonic() > deadline:
             break
-        corrected = correct_word(reader, plain, {})
-        if corrected is not None and not crosses_language(searcher, corrected, known):
+        corrected = correct_word(vocabulary, plain, {})
+        if corrected is not None and not crosses_language(vocabulary, corrected, known):
             found.terms[k] = query_terms(corrected)
             found.corrections.append((token, corrected))
     return found
@@ -109,45 +107,10 @@ def required_words(words: QuoteWords) -> int:
     return max(1, math.ceil(MIN_SHARE * words.count))
 
 
-def near_docs(matches: SegmentMatches, words: QuoteWords, allowed: set[int] | frozenset | None,
-              ) -> tuple[list[int], int]:
-    """The segment's live documents holding at least the required share of the words (within
-    ``allowed``, the filters' documents, when given), sorted, and the number of words they
-    were required to hold. MatchTimeoutError when the matches' deadline passes first."""
-    leaf = matches.leaf
-    sets = []
-    for terms in words.terms:
-        if matches.past_deadline():  # every word's documents are needed to count
-            raise MatchTimeoutError
-        parts = [term_docs(leaf, "words", term) for term in terms]
-        sets.append(parts[0] if len(parts) == 1 else frozenset().union(*parts) if parts else frozenset())
-    need = required_words(words)
-    order = sorted(range(len(sets)), key=lambda k: len(sets[k]))
-    # A document with ``need`` of the n words has one of the n - need + 1 rarest; when those
-    # hold too many documents to count in time, more words are required.
-    while need < len(sets) and sum(len(sets[k]) for k in order[:len(sets) - need + 1]) > MAX_COUNTED:
-        need += 1
-    candidates: set[int] = set()
-    for k in order[:len(sets) - need + 1]:
-        candidates |= sets[k]
-    if allowed is not None:
-        candidates &= allowed
-    deleted = getattr(leaf.reader(), "deleted_docs_set", None)
-    if deleted:
-        candidates -= deleted
-    counts: Counter = Counter()
-    for part in sets:
-        if len(part) < len(candidates):
-            counts.update(docnum for docnum in part if docnum in candidates)
-        else:
-            counts.update(docnum for docnum in candidates if docnum in part)
-    return sorted(docnum for docnum, count in counts.items() if count >= need), need
-
-
-def words_query(words: QuoteWords) -> wq.Query:
+def words_query(words: QuoteWords) -> qp.Plan:
     """The words as one OR for BM25F: each word adds its terms' scores."""
-    options = [wq.Term("words", term) for terms in words.terms for term in terms]
-    return options[0] if len(options) == 1 else wq.Or(options) if options else wq.NullQuery
+    options = [qp.Term("words", term) for terms in words.terms for term in terms]
+    return options[0] if len(options) == 1 else qp.Or(tuple(options)) if options else qp.NOTHING
 
 
 def passage_factors(texts: dict[int, str], words: QuoteWords) -> dict[int, float]:

@@ -1,4 +1,5 @@
-"""Turning a parsed query and the filter parameters into a Whoosh query, within bounds.
+"""Turning a parsed query and the filter parameters into a query plan (``index.query_plan``),
+within bounds, with the words the index knows (``index.engine.Vocabulary``).
 
 Each word meets its plain form and its German and English stems, plus the speakers whose
 names contain it (ranked above a mere mention), plus, for German compounds, longer words
@@ -13,12 +14,10 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-from whoosh.reading import IndexReader
-
 from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
 from archive.records import KINDS
 from archive.vocabulary import LANGUAGE_ALIASES, PLATFORM_ALIASES
+from index import query_plan as qp
 from index.analysis import english_stem_cached, fold, fold_accents, german_stem, query_terms, words_of
 from index.date_filters import (
     DateFilterError,
@@ -29,9 +28,9 @@ from index.date_filters import (
     span_terms,
     span_to,
 )
-from index.lexicon import word_frequency, words_starting, words_within
+from index.engine import Vocabulary
+from index.metadata_filters import MARKS
 from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, ParsedQuery, Phrase, Prefix, Word
-from index.schema import MARKS
 from index.speakers import SpeakerDirectory
 
 SPEAKER_BOOST = 4.0       # a word that names the speaker outweighs the word in the text
@@ -61,7 +60,7 @@ _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 @dataclass
 class BuiltQuery:
-    query: wq.Query | None               # None: no condition (list everything)
+    query: qp.Plan | None                # None: no condition (list everything)
     scored: bool = False                 # has words to rank by
     highlight: set[str] = field(default_factory=set)
     notices: list[str] = field(default_factory=list)
@@ -70,8 +69,8 @@ class BuiltQuery:
 
 
 class QueryBuilder:
-    def __init__(self, reader: IndexReader, speakers: SpeakerDirectory, years: list[int]):
-        self.reader = reader
+    def __init__(self, vocabulary: Vocabulary, speakers: SpeakerDirectory, years: list[int]):
+        self.vocabulary = vocabulary
         self.speakers = speakers
         self.years = years
         self.expanded = 0
@@ -86,7 +85,7 @@ class QueryBuilder:
 
     # -- leaves ------------------------------------------------------------
     def _has_term(self, term: str) -> bool:
-        return ("words", term) in self.reader
+        return self.vocabulary.has_word(term)
 
     def compounds(self, plain: str) -> list[str]:
         """Known words that are ``plain`` + a link + another known word (German compounds),
@@ -94,7 +93,7 @@ class QueryBuilder:
         if not COMPOUNDS or len(plain) < MIN_COMPOUND_PART:
             return []
         found = []
-        for text in words_starting(self.reader, plain, MAX_COMPOUND_SCAN):
+        for text in self.vocabulary.words_starting(plain, MAX_COMPOUND_SCAN):
             rest = text[len(plain):]
             if not rest:
                 continue
@@ -102,12 +101,12 @@ class QueryBuilder:
                 if rest.startswith(link):
                     tail = rest[len(link):]
                     if (len(tail) >= MIN_COMPOUND_REST and tail not in DERIVATIONAL_ENDINGS
-                            and word_frequency(self.reader, tail) >= 2):
-                        found.append((word_frequency(self.reader, text), text))
+                            and self.vocabulary.frequency(tail) >= 2):
+                        found.append((self.vocabulary.frequency(text), text))
                         break
         return [text for _count, text in sorted(found, reverse=True)[:MAX_COMPOUNDS]]
 
-    def word(self, node: Word) -> wq.Query | None:
+    def word(self, node: Word) -> qp.Plan | None:
         tokens = words_of(node.text)
         if not tokens:
             return None
@@ -118,19 +117,19 @@ class QueryBuilder:
         self.result.highlight.update(terms)
         self.result.scored = True
         self.result.words.append(node)
-        options: list[wq.Query] = [wq.Term("words", term) for term in terms]
+        options: list[qp.Plan] = [qp.Term("words", term) for term in terms]
         for person_id in sorted(self.speakers.match_words([fold(token)])):
-            options.append(wq.Term("speaker", person_id, boost=SPEAKER_BOOST))
+            options.append(qp.Term("speaker", person_id, boost=SPEAKER_BOOST))
             self.result.speaker_ids.add(person_id)
         if self.expanded < MAX_TOTAL_EXPANSIONS:
             compounds = self.compounds(terms[0])
-            # each compound boosted on its own: Whoosh drops the boost of a one-term Or
-            options.extend(wq.Term("words", compound, boost=COMPOUND_BOOST) for compound in compounds)
+            # each compound boosted on its own: an engine may drop the boost of a one-term Or
+            options.extend(qp.Term("words", compound, boost=COMPOUND_BOOST) for compound in compounds)
             self.result.highlight.update(compounds)
             self.expanded += len(compounds)
-        return options[0] if len(options) == 1 else wq.Or(options)
+        return options[0] if len(options) == 1 else _or(options)
 
-    def phrase(self, node: Phrase, highlight_stems: bool = False) -> wq.Query | None:
+    def phrase(self, node: Phrase, highlight_stems: bool = False) -> qp.Plan | None:
         tokens = words_of(node.text)
         if not tokens:
             return None
@@ -141,26 +140,26 @@ class QueryBuilder:
         self.result.highlight.update(plain)
         self.result.scored = True
         if len(plain) == 1:
-            return wq.Term("words", plain[0])
+            return qp.Term("words", plain[0])
         # The words in the forms typed, or inflected in the same order (künstlichen
         # Intelligenz): each word's German or English stem, which the index holds at the
         # word's own position. The forms typed match every variant, so they rank first.
-        variants = [wq.Phrase("words", plain, boost=EXACT_PHRASE_BOOST)]
+        variants = [qp.Phrase("words", tuple(plain), boost=EXACT_PHRASE_BOOST)]
         for stems in ([german_stem(word) for word in plain],
                       [english_stem_cached(fold_accents(token)) for token in tokens]):
-            if stems != plain and all(stems != variant.words for variant in variants):
-                variants.append(wq.Phrase("words", stems))
+            if stems != plain and all(tuple(stems) != variant.words for variant in variants):
+                variants.append(qp.Phrase("words", tuple(stems)))
                 self.result.highlight.update(stems)
-        return variants[0] if len(variants) == 1 else wq.Or(variants)
+        return variants[0] if len(variants) == 1 else _or(variants)
 
-    def prefix(self, node: Prefix) -> wq.Query | None:
+    def prefix(self, node: Prefix) -> qp.Plan | None:
         start = fold(node.text)
         capped = False
-        words = words_starting(self.reader, start, MAX_SCAN + 1)
+        words = self.vocabulary.words_starting(start, MAX_SCAN + 1)
         if len(words) > MAX_SCAN:
             capped = True
             words = words[:MAX_SCAN]
-        candidates = [(word_frequency(self.reader, text), text) for text in words]
+        candidates = [(self.vocabulary.frequency(text), text) for text in words]
         room = max(0, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expanded))
         if len(candidates) > room:
             capped = True
@@ -171,11 +170,11 @@ class QueryBuilder:
             self.notice(f"'{node.text}*' matches too many words; only the {len(chosen)} most"
                         " frequent were searched. Type more letters to narrow it.")
         if not chosen:
-            return wq.NullQuery
+            return qp.NOTHING
         self.result.highlight.update(chosen)
-        return wq.Or([wq.Term("words", text) for text in chosen])
+        return _or([qp.Term("words", text) for text in chosen])
 
-    def fuzzy(self, node: Fuzzy) -> wq.Query | None:
+    def fuzzy(self, node: Fuzzy) -> qp.Plan | None:
         tokens = words_of(node.text)
         if len(tokens) != 1:
             return self.word(Word(node.text))
@@ -191,7 +190,7 @@ class QueryBuilder:
             return self.word(Word(node.text))
         room = max(0, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expanded))
         found = []
-        for term in words_within(self.reader, plain, distance):
+        for term in self.vocabulary.words_within(plain, distance):
             if len(found) >= room:
                 self.notice(f"'{node.text}~' is close to too many words; only {room} were searched.")
                 break
@@ -201,10 +200,10 @@ class QueryBuilder:
         self.expanded += len(found)
         self.result.highlight.update(found)
         self.result.scored = True
-        return wq.Or([wq.Term("words", term) for term in found])
+        return _or([qp.Term("words", term) for term in found])
 
     # -- filters -----------------------------------------------------------
-    def speaker_filter(self, value: str) -> wq.Query:
+    def speaker_filter(self, value: str) -> qp.Plan:
         person_ids = self.speakers.resolve(value)
         if not person_ids:
             person_ids = self.speakers.resolve_near(value)
@@ -213,17 +212,17 @@ class QueryBuilder:
                 self.notice(f"No speaker is called '{value}'; showing statements by {names}.")
         if not person_ids:
             self.notice(f"No speaker in the archive matches '{value}'.")
-            return wq.NullQuery
+            return qp.NOTHING
         self.result.speaker_ids |= person_ids
-        return wq.Or([filter_term("speaker", pid) for pid in sorted(person_ids)])
+        return _or([filter_term("speaker", pid) for pid in sorted(person_ids)])
 
-    def date_filter(self, span: DateSpan) -> wq.Query:
+    def date_filter(self, span: DateSpan) -> qp.Plan:
         terms = span_terms(span, self.years)
         if not terms:
-            return wq.NullQuery
-        return wq.Or([filter_term(name, value) for name, value in terms])
+            return qp.NOTHING
+        return _or([filter_term(name, value) for name, value in terms])
 
-    def filter(self, node: Filter) -> wq.Query | None:
+    def filter(self, node: Filter) -> qp.Plan | None:
         name, value = node.name, node.value
         if name == "speaker":
             built = self.speaker_filter(value)
@@ -235,7 +234,7 @@ class QueryBuilder:
             built = filter_term("lang", code)
         elif name == "platform":
             names = PLATFORM_ALIASES.get(value.lower(), (value.lower(),))
-            built = wq.Or([filter_term("platform", platform) for platform in names])
+            built = _or([filter_term("platform", platform) for platform in names])
         elif name == "kind":
             if value.lower() not in KINDS:
                 self.notice(f"'kind:{value}' is not a kind of statement ({', '.join(KINDS)}); ignored.")
@@ -251,7 +250,7 @@ class QueryBuilder:
                 built = filter_term("statement_id", normalise_citation_id(re.split(r"[@/]", value)[0]))
             except InvalidCitationIdError as error:
                 self.notice(f"'id:{value}' is not a citation ID ({error}).")
-                return wq.NullQuery
+                return qp.NOTHING
         else:
             try:
                 if name == "range":
@@ -270,7 +269,7 @@ class QueryBuilder:
         return built
 
     # -- structure ---------------------------------------------------------
-    def node(self, node) -> wq.Query | None:
+    def node(self, node) -> qp.Plan | None:
         if isinstance(node, Word):
             return self.word(node)
         if isinstance(node, Phrase):
@@ -290,18 +289,18 @@ class QueryBuilder:
                 built = self.node(child)
                 if built is None:
                     return None  # one side has no condition, so neither has the OR
-                if built is not wq.NullQuery:
+                if built is not qp.NOTHING:
                     options.append(built)
             if not options:
-                return wq.NullQuery
-            return options[0] if len(options) == 1 else wq.Or(options)
+                return qp.NOTHING
+            return options[0] if len(options) == 1 else _or(options)
         if isinstance(node, AllOf):
             return self.conjunction(node.children)
         if isinstance(node, Not):
             return self.conjunction([node])
         return None
 
-    def conjunction(self, children: list) -> wq.Query | None:
+    def conjunction(self, children: list) -> qp.Plan | None:
         ranked, filters, excluded = [], [], []
         for child in children:
             if isinstance(child, Not):
@@ -316,34 +315,34 @@ class QueryBuilder:
                 built = self.node(inner)
                 # what is excluded neither ranks, nor is highlighted, nor gets spelling help
                 self.result.scored, self.result.highlight, self.result.words = scored, highlight, words
-                if built is not None and built is not wq.NullQuery:
+                if built is not None and built is not qp.NOTHING:
                     excluded.append(built)
                 continue
             built = self.node(child)
             if built is not None:
                 (filters if is_filter(child) else ranked).append(built)
-        if any(part is wq.NullQuery for part in ranked + filters):
-            return wq.NullQuery
+        if any(part is qp.NOTHING for part in ranked + filters):
+            return qp.NOTHING
         positive = combine(ranked, filters)
         if excluded:
-            negative = excluded[0] if len(excluded) == 1 else wq.Or(excluded)
-            return wq.AndNot(positive or wq.Every(), negative)
+            negative = excluded[0] if len(excluded) == 1 else _or(excluded)
+            return qp.AndNot(positive or qp.Every(), negative)
         return positive
 
-    def phrase_bonus(self, parsed: ParsedQuery, built: wq.Query) -> wq.Query:
+    def phrase_bonus(self, parsed: ParsedQuery, built: qp.Plan) -> qp.Plan:
         """Reward the query's plain words standing side by side in the text, in order."""
         run = [child for child in parsed.root.children if isinstance(child, Word)]
         plain = [fold(token) for child in run for token in words_of(child.text)]
         if len(run) < 2 or len(plain) > MAX_PHRASE_WORDS:
             return built
-        return wq.AndMaybe(built, wq.Phrase("words", plain, boost=PHRASE_BOOST))
+        return qp.AndMaybe(built, qp.Phrase("words", tuple(plain), boost=PHRASE_BOOST))
 
 
-def filter_term(field_name: str, value: str) -> wq.Term:
+def filter_term(field_name: str, value: str) -> qp.Term:
     """A term that restricts. A document matches exactly one term of each filter (one
     speaker, one language, disjoint date terms), so each filter adds the same constant to
     every hit's score and leaves the ranking as it is."""
-    return wq.Term(field_name, value)
+    return qp.Term(field_name, value)
 
 
 def is_filter(node) -> bool:
@@ -355,34 +354,42 @@ def is_filter(node) -> bool:
     return False
 
 
-def combine(ranked: list[wq.Query], filters: list[wq.Query]) -> wq.Query | None:
+def combine(ranked: list[qp.Plan], filters: list[qp.Plan]) -> qp.Plan | None:
     """Ranked parts AND filters (see filter_term for why filters do not move the ranking).
     Whoosh's ConstantScoreQuery reads every filtered document into a list on each search,
     and its Require matcher fails an assertion when skipping by block quality."""
     parts = ranked + filters
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+    return parts[0] if len(parts) == 1 else _and(parts)
 
 
-def build_query(parsed: ParsedQuery, reader: IndexReader, speakers: SpeakerDirectory,
+def build_query(parsed: ParsedQuery, vocabulary: Vocabulary, speakers: SpeakerDirectory,
                 years: list[int], filters: list[Filter]) -> BuiltQuery:
-    """The Whoosh query for a parsed query string plus the filter parameters."""
-    builder = QueryBuilder(reader, speakers, years)
+    """The plan for a parsed query string plus the filter parameters."""
+    builder = QueryBuilder(vocabulary, speakers, years)
     main = builder.conjunction(parsed.root.children)
-    if main is not None and main is not wq.NullQuery and builder.result.scored:
+    if main is not None and main is not qp.NOTHING and builder.result.scored:
         main = builder.phrase_bonus(parsed, main)
     required = []
     for item in filters:
         built = builder.filter(item)
         if built is not None:
             required.append(built)
-    if main is wq.NullQuery or any(part is wq.NullQuery for part in required):
-        builder.result.query = wq.NullQuery
+    if main is qp.NOTHING or any(part is qp.NOTHING for part in required):
+        builder.result.query = qp.NOTHING
     elif builder.result.scored:
         builder.result.query = combine([main], required)
     else:
         builder.result.query = combine([], ([main] if main is not None else []) + required)
-    if builder.result.query is None or builder.result.query is wq.NullQuery:
+    if builder.result.query is None or builder.result.query is qp.NOTHING:
         builder.result.scored = False
     return builder.result
+
+
+def _or(parts: list) -> qp.Or:
+    return qp.Or(tuple(parts))
+
+
+def _and(parts: list) -> qp.And:
+    return qp.And(tuple(parts))

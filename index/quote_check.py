@@ -1,7 +1,7 @@
 """The quote check: did this person say this, in these words, and what is the reference to cite?
 
 A quote (with optional speaker and date filters, as in a search) is answered with a
-``QuoteCheck``: the search finds the candidate statements (``index.search``, which forgives a
+``QuoteCheck``: the search finds the candidate statements (``index.service``, which forgives a
 misquoted sentence), each candidate's stored text is aligned with the quote word by word
 (``index.alignment``), and the best passages come back with a verdict, every difference, the
 narrowest reference holding the passage, the translation note when the stored words are a
@@ -32,6 +32,7 @@ from archive.vocabulary import language_name
 from index.alignment import Alignment, Difference, align, tokenize_quote
 from index.engine import SearchEngine
 from index.results import SearchParameterError
+from index.service import INDEX_BEING_BUILT, search
 from index.speakers import SpeakerDirectory
 
 VERDICTS = ("verbatim", "close", "loose", "not_found")
@@ -50,7 +51,6 @@ CLOSE_MAX_EDITS = 6
 CLOSE_MIN_SIMILARITY = 0.75
 LOOSE_MIN_SHARE = 0.7
 _QUERY_OPERATORS = {"OR", "AND", "NOT", "TO"}
-INDEX_BUILDING = "The search index is being built; please try again in a moment."
 
 
 class QuoteCheckInputError(SearchParameterError):
@@ -246,13 +246,13 @@ def check_quote(quote: str, *, store: ArchiveStore, engine: SearchEngine,
     checked (a SearchParameterError) and SearchParameterError for a bad filter."""
     quote = read_quote(quote)
     tokens = tokenize_quote(quote)
-    page = engine.search(search_query(tokens.words), store=store, speaker=speaker,
-                         date_from=date_from, date_to=date_to, per_page=CANDIDATES)
+    page = search(engine, search_query(tokens.words), store=store, speaker=speaker,
+                  date_from=date_from, date_to=date_to, per_page=CANDIDATES)
     # The search's own notices speak of the query (near matches, corrected words), which the
     # check does not show; the ones that matter here are made below.
     result = QuoteCheck(quote=quote, verdict="not_found")
     if not page.hits and not engine.is_built():
-        result.notices.append(INDEX_BUILDING)
+        result.notices.append(INDEX_BEING_BUILT)
     ranked: list[tuple[tuple, QuoteMatch]] = []
     for rank, hit in enumerate(page.hits):
         statement = hit.statement or store.get_statement(hit.statement_id)

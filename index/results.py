@@ -1,4 +1,4 @@
-"""What a search returns: the contract between ``index.search`` and the web layer.
+"""What a search returns: the contract between ``index.service`` and the web layer.
 
 The web layer reads these plain objects and never touches Whoosh. Field
 names here are the names the JSON API uses; they never change name or type.

@@ -11,12 +11,10 @@ query does not become the German ``habe``).
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
-
-from index.docsets import term_docs
-from index.lexicon import segment_words, word_frequency, words_within
+if TYPE_CHECKING:
+    from index.engine import Vocabulary
 
 MAX_CANDIDATES = 200
 
@@ -49,7 +47,7 @@ def allowed_distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-def correct_word(reader: IndexReader, word: str, extra: dict[str, int]) -> str | None:
+def correct_word(vocabulary: Vocabulary, word: str, extra: dict[str, int]) -> str | None:
     """The best known word within the allowed distance of a folded query word, or None.
 
     ``extra`` adds words that are not in the index text (speaker names) with a weight.
@@ -62,46 +60,29 @@ def correct_word(reader: IndexReader, word: str, extra: dict[str, int]) -> str |
             if candidate != word and edit_distance(word, candidate, distance) <= distance:
                 key = (distance, -weight, candidate)
                 best = key if best is None or key < best else best
-        for seen, candidate in enumerate(words_within(reader, word, distance, prefix=distance)):
+        for seen, candidate in enumerate(vocabulary.words_within(word, distance, prefix=distance)):
             if seen >= MAX_CANDIDATES:
                 break
             if candidate == word:
                 continue
             key = (edit_distance(word, candidate, distance),
-                   -word_frequency(reader, candidate), candidate)
+                   -vocabulary.frequency(candidate), candidate)
             best = key if best is None or key < best else best
         if best is not None:
             return best[2]
     return None
 
 
-def word_languages(searcher: Searcher, terms: list[str]) -> Counter:
-    """Per language, how many statements hold any of the terms (a word's forms)."""
-    found: Counter = Counter()
-    for leaf, _offset in searcher.leaf_searchers():
-        docs = frozenset().union(*(term_docs(leaf, "words", term) for term in terms))
-        if not docs:
-            continue
-        for code in segment_words(leaf.reader(), "lang"):
-            found[code] += len(docs & term_docs(leaf, "lang", code))
-    return +found
-
-
-def _languages(searcher: Searcher) -> set[str]:
-    return {code for leaf, _offset in searcher.leaf_searchers()
-            for code in segment_words(leaf.reader(), "lang")}
-
-
-def crosses_language(searcher: Searcher, corrected: str, known: list[list[str]]) -> bool:
+def crosses_language(vocabulary: Vocabulary, corrected: str, known: list[list[str]]) -> bool:
     """Whether ``corrected`` is used only in languages other than the query's: the
     languages whose statements hold the query's known words (``known``: each word's
     forms) most often."""
-    own = word_languages(searcher, [corrected])
-    if not own or own.keys() >= _languages(searcher):
+    own = vocabulary.word_languages([corrected])
+    if not own or own.keys() >= vocabulary.languages():
         return False  # unused, or used in every language of the archive
     usage: Counter = Counter()
     for terms in known:
-        usage.update(word_languages(searcher, terms))
+        usage.update(vocabulary.word_languages(terms))
     if not usage:
         return False
     top = max(usage.values())

@@ -10,7 +10,7 @@ from pathlib import Path
 from archive.dates import PostedAt
 from archive.lifecycle import init_archive, open_store
 from archive.records import Person, Source, SourceRef, StatementContent
-from index import attach_index
+from index.engines.whoosh.indexer import attach_index
 
 SCRIPT = '<script>alert("xss")</script>'
 IMG = '"><img src=x onerror=alert(1)>'

@@ -10,7 +10,7 @@ import time
 
 from archive.integrity import verify_archive
 from archive.lifecycle import open_store
-from index import find_index_drift
+from index.engines.whoosh.indexer import find_index_drift
 from tests.conftest import PROJECT_ROOT
 
 STARTERS = 6

@@ -11,7 +11,7 @@ import pytest
 
 from archive.importers import ImportOptions, import_file
 from archive.lifecycle import init_archive, open_store
-from index import attach_index
+from index.engines.whoosh.indexer import attach_index
 from tests.bulk_statements import bulk_records, vocabulary, write_jsonl
 from web import create_app
 

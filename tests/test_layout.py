@@ -77,6 +77,15 @@ def test_packages_import_only_downstream(package):
     assert offenders == []
 
 
+def test_only_the_whoosh_engine_imports_whoosh():
+    """The engine-neutral core (query language, analysis, plan, spelling, service, results),
+    the other engines, the web layer and the archive name no Whoosh module."""
+    offenders = [f"{name} imports {imported}" for name, path in MODULES.items()
+                 if not name.startswith("index.engines.whoosh")
+                 for imported in _imports(name, path) if imported.split(".")[0] == "whoosh"]
+    assert offenders == []
+
+
 def test_no_import_cycles():
     graph = _project_graph()
     state: dict[str, int] = {}

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import index
+from index import service
+from index.engines.whoosh.engine import WhooshEngine
 from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, Phrase, Prefix, Word, parse_query
 
 
@@ -57,13 +58,13 @@ def test_the_parser_never_raises(query):
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_query_string_makes_search_raise(indexed_seed, query):
     store, data_dir = indexed_seed
-    page = index.search(query, store=store, data_dir=data_dir)
+    page = service.search(WhooshEngine(data_dir), query, store=store)
     assert page.total >= 0
 
 
 @pytest.fixture
 def indexed_seed(store, data_dir):
-    index.attach_index(store, data_dir)
+    WhooshEngine(data_dir).follow(store)
     return store, data_dir
 
 
@@ -78,7 +79,7 @@ def indexed_seed(store, data_dir):
 def test_worst_case_queries_return_quickly(indexed_seed, query):
     store, data_dir = indexed_seed
     started = time.perf_counter()
-    index.search(query, store=store, data_dir=data_dir)
+    service.search(WhooshEngine(data_dir), query, store=store)
     assert time.perf_counter() - started < 1.0
 
 

@@ -1,24 +1,22 @@
-"""Relevance ranking from the cached posting sets (index.ranking) gives Whoosh's own scores
+"""Relevance ranking from the cached posting sets (index.engines.whoosh.ranking) gives Whoosh's own scores
 and order, on real tweets in an index of several segments with a withdrawn statement."""
 
 from __future__ import annotations
 
-import importlib
+import time
 
 import pytest
 from whoosh import query as wq
 
-import index
 from archive.records import StatementContent
-from index.directory import get_index_directory
-from index.docsets import SegmentMatches
-from index.query_builder import BuiltQuery
+from index import query_plan, service
+from index.engines.whoosh import reading as reading_module
+from index.engines.whoosh.docsets import SegmentMatches
+from index.engines.whoosh.engine import WhooshEngine
+from index.engines.whoosh.ranking import UnrankableQueryError, rank
+from index.query_builder import build_query
 from index.query_language import parse_query
-from index.ranking import UnrankableQueryError, rank
-from index.search import _match
 from tests.test_search_corpora import GERMAN, TRUMP, load_corpora
-
-search_module = importlib.import_module("index.search")  # the package exports its function search
 
 pytestmark = pytest.mark.skipif(not (TRUMP.exists() and GERMAN.exists()),
                                 reason="the real corpora are not here")
@@ -59,16 +57,16 @@ def whoosh_ranking(searcher, query):
 @pytest.mark.parametrize("text", QUERIES)
 def test_scores_and_order_are_whooshs(archive, text):
     store, data_dir = archive
-    directory = get_index_directory(data_dir)
-    generation, ix = directory.live_generation()
-    with directory.pooled_searcher(ix) as searcher:
+    with WhooshEngine(data_dir).reading(store) as reading:
+        searcher = reading.searcher
         assert len(searcher.leaf_searchers()) >= 2
-        _speakers, built, matching = _match(store, searcher, generation, parse_query(text), [])
-        total = sum(len(part.docnums) for part in matching)
+        built = build_query(parse_query(text), reading, reading.speakers(), reading.years(), [])
+        matches = reading.match(built.query)
+        total = matches.total
         assert total, f"{text!r} matches nothing in the subset"
-        ours = rank(searcher, built.query, [(part.offset, part.matches, part.docnums)
-                                            for part in matching], total)
-        theirs = whoosh_ranking(searcher, built.query)
+        ours = rank(searcher, matches.query, [(part.offset, part.matches, part.docnums)
+                                              for part in matches.parts], total)
+        theirs = whoosh_ranking(searcher, matches.query)
     assert len(ours) == len(theirs) == total
     assert dict(ours) == pytest.approx(dict(theirs), rel=1e-9)
     # the same order, up to documents whose scores differ only by rounding
@@ -78,33 +76,34 @@ def test_scores_and_order_are_whooshs(archive, text):
 
 def test_ranking_past_its_deadline_goes_by_date_with_a_notice(archive, monkeypatch):
     store, data_dir = archive
-    monkeypatch.setattr(search_module, "SEARCH_TIME_BUDGET", 0.0)
-    monkeypatch.setattr(search_module, "RANK_TIME_MIN", 0.0)
-    page = index.search("great", store=store, data_dir=data_dir)
-    assert search_module.RANKING_TIMED_OUT in page.notices
+    monkeypatch.setattr(service, "SEARCH_TIME_BUDGET", 0.0)
+    monkeypatch.setattr(service, "RANK_TIME_MIN", 0.0)
+    page = service.search(WhooshEngine(data_dir), "great", store=store)
+    assert reading_module.RANKING_TIMED_OUT in page.notices
     dates = [hit.statement.content.posted_at.sort_key() for hit in page.hits]
     assert len(dates) == 20 and dates == sorted(dates, reverse=True)
 
 
 def test_a_query_shape_it_cannot_score_is_left_to_whoosh(archive):
     store, data_dir = archive
-    directory = get_index_directory(data_dir)
-    generation, ix = directory.live_generation()
     odd = wq.Or([wq.Term("words", "great"), wq.Variations("words", "thanks")])
-    with directory.pooled_searcher(ix) as searcher:
+    with WhooshEngine(data_dir).reading(store) as reading:
+        searcher = reading.searcher
         segments = []
         for leaf, offset in searcher.leaf_searchers():
             matches = SegmentMatches(leaf)
             segments.append((offset, matches, matches.matching(odd)))
         with pytest.raises(UnrankableQueryError):
             rank(searcher, odd, segments, 10)
-        built = BuiltQuery(query=odd, scored=True)
-        hits = search_module._ranked(searcher, built, [
-            search_module.SegmentHits(leaf, offset, matches, docnums)
+        plan = query_plan.Every()  # stands for ``odd``, which no plan expresses
+        matched = reading_module.WhooshMatches(plan, odd, [
+            reading_module.SegmentHits(leaf, offset, matches, docnums)
             for (leaf, _), (offset, matches, docnums) in zip(searcher.leaf_searchers(), segments,
-                                                            strict=True)], "relevance", 10)
+                                                            strict=True)])
+        notices: list[str] = []
+        hits = reading._ranked(plan, True, matched, "relevance", 10, time.monotonic() + 60, notices)
         assert hits == whoosh_ranking(searcher, odd)[:10]
-        assert not built.notices
+        assert not notices
 
 
 @pytest.mark.parametrize("order", ["newest", "oldest"])
@@ -112,7 +111,7 @@ def test_date_order_across_segments_is_the_archives(archive, order):
     """Date order from the per-segment ranks, merged across segments, is the order of the
     archive's own dates (ties by citation ID), for every hit and page by page."""
     store, data_dir = archive
-    ids = index.search_ids("great", store=store, data_dir=data_dir, sort=order)
+    ids = service.search_ids(WhooshEngine(data_dir), "great", store=store, sort=order)
     statements = store.get_statements(ids)
 
     def key(statement_id: str) -> tuple[str, str]:
@@ -123,7 +122,7 @@ def test_date_order_across_segments_is_the_archives(archive, order):
     assert ids == sorted(ids, key=key, reverse=order == "newest")
     paged = []
     for page in (1, 2, 3):
-        result = index.search("great", store=store, data_dir=data_dir, sort=order, page=page,
+        result = service.search(WhooshEngine(data_dir), "great", store=store, sort=order, page=page,
                               per_page=20)
         paged.extend(hit.statement_id for hit in result.hits)
     assert paged == ids[:60]

@@ -9,20 +9,21 @@ import threading
 
 import pytest
 
-import index
 from archive.records import StatementContent
+from index import service
+from index.engines.whoosh.engine import WhooshEngine
 from index.results import SearchParameterError
 
 
 @pytest.fixture
 def indexed(store, data_dir):
     """The seed store with the index following its commits."""
-    index.attach_index(store, data_dir)
+    WhooshEngine(data_dir).follow(store)
     return store
 
 
 def find(store, data_dir, query="", **options):
-    return index.search(query, store=store, data_dir=data_dir, **options)
+    return service.search(WhooshEngine(data_dir), query, store=store, **options)
 
 
 def ids(page):
@@ -250,7 +251,7 @@ def test_the_index_follows_revisions_and_withdrawals(indexed, data_dir):
     assert find(indexed, data_dir, "frei Musk").total == 0
     indexed.withdraw_statement("MJF5-GVT6", "misattributed")
     assert find(indexed, data_dir, "Musk").total == 0
-    assert index.find_index_drift(indexed, data_dir) == []
+    assert WhooshEngine(data_dir).drift(indexed) == []
 
 
 def test_concurrent_searches_each_get_their_own_answer(indexed, data_dir):
@@ -274,7 +275,7 @@ def test_concurrent_searches_each_get_their_own_answer(indexed, data_dir):
 
 def test_identical_phrases_are_checked_once(indexed, data_dir, monkeypatch):
     """The same phrase ORed 32 times costs what it costs once (it took 32 times as long)."""
-    from index import docsets
+    from index.engines.whoosh import docsets
 
     calls = []
     checked = docsets._phrase_in
@@ -290,7 +291,7 @@ def test_identical_phrases_are_checked_once(indexed, data_dir, monkeypatch):
 def test_phrases_left_unchecked_at_the_deadline_are_left_out_with_a_notice(indexed, data_dir, monkeypatch):
     import importlib
 
-    search_module = importlib.import_module("index.search")  # the module, not index.search()
+    search_module = importlib.import_module("index.service")
     query = '"künstliche Intelligenz" OR "schwierige Entscheidung"'
     whole = find(indexed, data_dir, query)
     assert whole.total >= 3 and not any("in time" in notice for notice in whole.notices)
@@ -304,7 +305,7 @@ def test_phrases_left_unchecked_at_the_deadline_are_left_out_with_a_notice(index
 def test_a_negated_phrase_cut_short_never_lets_through_what_it_excludes(indexed, data_dir, monkeypatch):
     import importlib
 
-    search_module = importlib.import_module("index.search")
+    search_module = importlib.import_module("index.service")
     query = 'OpenAI -"schwierige Entscheidung"'
     whole = find(indexed, data_dir, query)
     excluded = set(ids(find(indexed, data_dir, '"schwierige Entscheidung"')))

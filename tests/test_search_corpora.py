@@ -16,10 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import index
 from archive.dates import PostedAt
 from archive.lifecycle import open_store
 from archive.records import Person, StatementContent
+from index import service
+from index.engines.whoosh.engine import WhooshEngine
 from tests.conftest import CORPORA
 
 TRUMP = CORPORA / "trump-tweets" / "trump_tweets.jsonl.gz"
@@ -52,7 +53,7 @@ def read_tweets(limit: int | None):
 def load_corpora(data_dir: Path, limit: int | None):
     """An archive of the tweets (one transaction, as an import does), indexed by the listener."""
     store = open_store(data_dir)
-    index.attach_index(store, data_dir)
+    WhooshEngine(data_dir).follow(store)
     people: set[str] = set()
     with store.transaction():
         for person_id, handle, tweet_id, created_at, text, lang in read_tweets(limit):
@@ -75,7 +76,7 @@ def corpus(tmp_path_factory):
 
 
 def first_tweet(store, data_dir, query, **options):
-    page = index.search(query, store=store, data_dir=data_dir, **options)
+    page = service.search(WhooshEngine(data_dir), query, store=store, **options)
     assert page.hits, f"{query!r} found nothing: {page.notices}"
     return store.get_statement(page.hits[0].statement_id).content.platform_id
 
@@ -114,40 +115,41 @@ def test_known_items_come_first(corpus, query, tweet_id):
 ])
 def test_german_inflections_and_spellings_find_the_same_statements(corpus, forms):
     store, data_dir = corpus
-    found = [set(hit.statement_id for hit in index.search(
-        form, store=store, data_dir=data_dir, per_page=100).hits) for form in forms]
+    engine = WhooshEngine(data_dir)
+    found = [set(hit.statement_id for hit in service.search(engine, form, store=store, per_page=100).hits)
+             for form in forms]
     assert found[0] and all(other == found[0] for other in found[1:])
 
 
 def test_speaker_filter_by_handle_and_facets(corpus):
     store, data_dir = corpus
-    page = index.search("speaker:@_FriedrichMerz Energiewende", store=store, data_dir=data_dir)
+    page = service.search(WhooshEngine(data_dir), "speaker:@_FriedrichMerz Energiewende", store=store)
     assert page.total >= 1
     assert [facet.value for facet in page.facets["speaker"]] == ["friedrichmerz"]
-    everyone = index.search("", store=store, data_dir=data_dir, per_page=1)
+    everyone = service.search(WhooshEngine(data_dir), "", store=store, per_page=1)
     assert everyone.total == 2 * SUBSET
     assert {facet.value for facet in everyone.facets["lang"]} == {"de", "en"}
 
 
 def test_compound_parts_find_german_compounds(corpus):
     store, data_dir = corpus
-    page = index.search("Sicherheit", store=store, data_dir=data_dir, per_page=100)
+    page = service.search(WhooshEngine(data_dir), "Sicherheit", store=store, per_page=100)
     words = [{word.lower() for word in re.findall(r"\w+", store.get_statement(hit.statement_id).text)}
              for hit in page.hits]
     only_compounds = [found for found in words if "sicherheit" not in found]
     assert only_compounds and all(any(word.startswith("sicherheits") for word in found)
                                   for found in only_compounds)
-    exact = index.search('"Sicherheit"', store=store, data_dir=data_dir)
+    exact = service.search(WhooshEngine(data_dir), '"Sicherheit"', store=store)
     assert page.total > exact.total
 
 
 def test_date_filters_on_real_dates(corpus):
     store, data_dir = corpus
-    page = index.search("date:2021-09 Wahl", store=store, data_dir=data_dir, per_page=100)
+    page = service.search(WhooshEngine(data_dir), "date:2021-09 Wahl", store=store, per_page=100)
     assert page.total > 0
     for hit in page.hits:
         assert store.get_statement(hit.statement_id).content.posted_at.value.startswith("2021-09")
-    assert index.search("from:2022 Wahl", store=store, data_dir=data_dir).total == 0
+    assert service.search(WhooshEngine(data_dir), "from:2022 Wahl", store=store).total == 0
 
 
 QUERY_WORDS = st.sampled_from(["Trump", "great", "Energiewende", "Kinder", "Grüße", "Fuehrung",
@@ -159,7 +161,7 @@ QUERY_WORDS = st.sampled_from(["Trump", "great", "Energiewende", "Kinder", "Grü
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_generated_query_raises_on_the_corpus(corpus, query):
     store, data_dir = corpus
-    page = index.search(query, store=store, data_dir=data_dir)
+    page = service.search(WhooshEngine(data_dir), query, store=store)
     assert page.total >= len(page.hits)
 
 
@@ -175,7 +177,7 @@ def measure_latency(store, data_dir, rounds: int = 5) -> list[float]:
     for _ in range(rounds):
         for query in LATENCY_QUERIES:
             started = time.perf_counter()
-            index.search(query, store=store, data_dir=data_dir)
+            service.search(WhooshEngine(data_dir), query, store=store)
             timings.append((time.perf_counter() - started) * 1000)
     return timings
 
@@ -202,10 +204,10 @@ def full_corpus(tmp_path_factory):
 @pytest.mark.slow
 def test_full_corpora_latency_and_drift(full_corpus):
     store, data_dir = full_corpus
-    assert index.find_index_drift(store, data_dir) == []
+    assert WhooshEngine(data_dir).drift(store) == []
     # A server is warm: its first search reads the segments' word lists (about a second on
     # the full corpora; the bench's cold start measures it), as in test_hostile_queries.
-    index.search("Merkel", store=store, data_dir=data_dir)
+    service.search(WhooshEngine(data_dir), "Merkel", store=store)
     timings = sorted(measure_latency(store, data_dir))
     p50 = statistics.median(timings)
     p95 = timings[int(len(timings) * 0.95) - 1]
@@ -260,7 +262,7 @@ def test_compound_splitting_precision_on_the_german_corpus(full_corpus, monkeypa
 
     from index import query_builder
     from index.analysis import fold, query_terms
-    from index.directory import get_index_directory
+    from index.engines.whoosh.directory import get_index_directory
 
     store, data_dir = full_corpus
     ix = get_index_directory(data_dir).live_generation()[1]
@@ -287,7 +289,7 @@ def test_compound_splitting_precision_on_the_german_corpus(full_corpus, monkeypa
         monkeypatch.setattr(query_builder, "COMPOUNDS", enabled)
         scores = []
         for word, wrong in COMPOUND_JUDGEMENTS.items():
-            page = index.search(word, store=store, data_dir=data_dir, lang="de", per_page=10)
+            page = service.search(WhooshEngine(data_dir), word, store=store, lang="de", per_page=10)
             judged = [_relevant(store.get_statement(hit.statement_id).text, word, wrong, expansions[word])
                       for hit in page.hits]
             scores.append(sum(judged) / len(judged) if judged else 1.0)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-import index
 from archive.records import StatementContent
 from bench.quote_cases import FORMS, build_quote_cases
-from index.engine import prepare_engine
-from index.whoosh_engine import WhooshEngine
+from index import service
+from index.engines import prepare_engine
+from index.engines.whoosh.engine import WhooshEngine
 from tests.conftest import CORPORA
 
 needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the project")
@@ -40,12 +40,12 @@ def test_quote_cases_are_the_same_for_a_seed_and_hold_every_form_in_both_languag
 @pytest.fixture
 def indexed(store, data_dir):
     """The seed store with the index following its commits."""
-    index.attach_index(store, data_dir)
+    WhooshEngine(data_dir).follow(store)
     return store
 
 
 def find(store, data_dir, query, **options):
-    return index.search(query, store=store, data_dir=data_dir, **options)
+    return service.search(WhooshEngine(data_dir), query, store=store, **options)
 
 
 def ids(page):
@@ -62,7 +62,7 @@ def test_a_misremembered_sentence_finds_the_letter_first_and_says_how(indexed, d
             in page.notices)
     assert page.total == len(page.hits)
     assert sum(value.count for value in page.facets["speaker"]) == page.total
-    assert index.search_ids(MISREMEMBERED, store=indexed, data_dir=data_dir) == ids(page)
+    assert service.search_ids(WhooshEngine(data_dir), MISREMEMBERED, store=indexed) == ids(page)
 
 
 def test_a_quote_in_typographic_quotes_finds_the_letter(indexed, data_dir):
@@ -145,8 +145,8 @@ def test_did_you_mean_keeps_the_language_of_the_query(indexed, data_dir):
 
 
 def test_an_index_of_the_former_analysis_is_rebuilt_at_start(indexed, data_dir):
-    from index.directory import CURRENT_FILE, FORMAT_FILE, get_index_directory
-    from index.schema import INDEX_FORMAT
+    from index.engines.whoosh.directory import CURRENT_FILE, FORMAT_FILE, get_index_directory
+    from index.engines.whoosh.schema import INDEX_FORMAT
 
     statement_id = indexed.add_statement(StatementContent(
         person_id="sam-altman", lang="en", kind="post", text="Weʼre here, donʼt worry"))

@@ -7,11 +7,11 @@ from importlib.metadata import version
 
 import pytest
 
-import index
 from archive.importers import ImportOptions, import_file
 from archive.lifecycle import init_archive, open_store
-from index import whoosh_internals
-from index.directory import get_index_directory
+from index.engines.whoosh import internals as whoosh_internals
+from index.engines.whoosh.directory import get_index_directory
+from index.engines.whoosh.engine import WhooshEngine
 from tests.bulk_statements import bulk_records, write_jsonl
 
 OPTIONS = ImportOptions(mapping={"text": "t", "speaker": "s", "posted_at": "d", "platform_id": "i",
@@ -31,7 +31,7 @@ def reader(tmp_path_factory):
     with open_store(data_dir) as store:
         # more than one posting block (128 postings) for the common words
         import_file(store, write_jsonl(tmp_path / "bulk.jsonl", bulk_records(600)), OPTIONS)
-        index.rebuild(store, data_dir)
+        WhooshEngine(data_dir).rebuild(store)
     with get_index_directory(data_dir).searcher() as searcher:
         yield searcher.reader().leaf_readers()[0][0]
 
@@ -71,3 +71,19 @@ def test_columns_read_whole_equal_whoosh_columns(reader):
     column = reader.column_reader("statement_id", translate=False)
     assert whoosh_internals.variable_values(column) == list(column)
     assert whoosh_internals.segment_id(reader) == reader._segment.segment_id()
+
+
+def test_deleted_documents_are_whooshs(tmp_path):
+    data_dir = tmp_path / "data"
+    init_archive(data_dir)
+    with open_store(data_dir) as store:
+        engine = WhooshEngine(data_dir)
+        engine.follow(store)
+        victim = next(iter(store.current_hashes()))
+        store.withdraw_statement(victim, "a deleted document in the index")
+        with get_index_directory(data_dir).searcher() as searcher:
+            leaves = [leaf for leaf, _offset in searcher.reader().leaf_readers()]
+            deleted = {docnum for leaf in leaves for docnum in whoosh_internals.deleted_docs(leaf)}
+            assert deleted and all(leaf.is_deleted(docnum) for leaf in leaves
+                                   for docnum in whoosh_internals.deleted_docs(leaf))
+            assert sum(leaf.doc_count_all() - leaf.doc_count() for leaf in leaves) == len(deleted)

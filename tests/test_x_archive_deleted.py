@@ -202,7 +202,7 @@ def test_an_index_of_the_previous_format_is_rebuilt_with_the_new_fields(runner, 
     import json
     import urllib.request
 
-    from index.directory import FORMAT_FILE
+    from index.engines.whoosh.directory import FORMAT_FILE
     from tests.conftest import running_server
 
     run_import(runner, write_folder(tmp_path / "x", mixed_export()))

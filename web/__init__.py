@@ -9,7 +9,7 @@ from flask import Flask
 from archive.cite import record_marks
 from archive.data_dir import resolve_data_dir
 from archive.lifecycle import init_archive, is_initialised
-from index.engine import make_engine, prepare_engine
+from index.engines import make_engine, prepare_engine
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -23,8 +23,9 @@ from archive.log import LogError, parse_head, read_head, read_json_file, verify_
 from archive.rules import ALLOWED_CHANGES
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
-from index import IndexLockTimeoutError, SearchParameterError
+from index.engine import IndexLockTimeoutError
 from index.quote_check import check_quote, format_check_report
+from index.results import SearchParameterError
 from web.hosts import LOCAL_BASE_URL
 from web.payloads import permalink
 from web.resources import get_data_dir, get_engine

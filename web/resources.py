@@ -11,7 +11,8 @@ from flask import Flask, current_app, g
 
 from archive.lifecycle import open_store
 from archive.store import ArchiveStore
-from index.engine import SearchEngine, prepare_engine
+from index.engine import SearchEngine
+from index.engines import prepare_engine
 
 _prepare_lock = threading.Lock()
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from archive.records import Statement
 from archive.store import StatementNotFoundError
+from index import service
 from index.results import MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchPage, SearchParameterError
 from web.errors import ApiError
 from web.resources import get_engine, get_store
@@ -63,7 +64,8 @@ def iter_search_statements(args: Mapping[str, str]) -> Iterator[Statement]:
     for name in ("page", "per_page"):
         del params[name]
     try:
-        statement_ids = get_engine().search_ids(params.pop("query"), store=get_store(), **params)
+        statement_ids = service.search_ids(get_engine(), params.pop("query"), store=get_store(),
+                                           **params)
     except SearchParameterError as error:
         raise parameter_error(error) from None
     for statement_id in statement_ids:
@@ -86,7 +88,7 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
     params = read_search_args(args)
     store = get_store()
     try:
-        page = get_engine().search(store=store, **params)
+        page = service.search(get_engine(), params.pop("query"), store=store, **params)
     except SearchParameterError as error:
         raise parameter_error(error) from None
     statements = {}

@@ -18,7 +18,7 @@ from whoosh.codec.base import Automata
 from whoosh.reading import IndexReader
 
 from index.cache import BoundedCache
-from index.whoosh_internals import segment_id
+from index.engines.whoosh.internals import segment_id
 
 MAX_CACHED_SEGMENTS = 64
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 from whoosh import columns, fields
 
 from archive.records import Statement
-from index.analysis import WordsTokenizer, words_value
+from index.analysis import words_value
+from index.engines.whoosh.tokenizer import WordsTokenizer
 from index.metadata_filters import date_terms, language_of
 
 # Bump when the schema or the analysis changes: an index of another format is rebuilt.
-INDEX_FORMAT = "verbatim-index-3"
-# The marks a statement may carry, each an index field of its own name (``is:deleted``).
-MARKS = ("deleted", "truncated")
+INDEX_FORMAT = "verbatim-index-4"
 
 
 def build_schema() -> fields.Schema:

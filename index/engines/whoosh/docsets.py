@@ -17,7 +17,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.cache import BoundedCache
-from index.whoosh_internals import can_seek, posting_blocks, seek, segment_id
+from index.engine import MatchTimeoutError
+from index.engines.whoosh.internals import can_seek, deleted_docs, posting_blocks, seek, segment_id
 
 # Postings are cached twice over: every cached term as an array (4 bytes a posting), and the
 # most recently used as sets for the set operations (about 55 bytes a posting). A query that
@@ -72,10 +73,6 @@ def term_docs(leaf: Searcher, field_name: str, text) -> frozenset:
 def term_weights(leaf: Searcher, field_name: str, text) -> dict[int, float]:
     """The term's weight in each document of the segment where it is not 1 (cached)."""
     return _postings(leaf, field_name, text)[1]
-
-
-class MatchTimeoutError(Exception):
-    """Checking phrases ran past the search's deadline."""
 
 
 class SegmentMatches:
@@ -204,7 +201,7 @@ class SegmentMatches:
         except MatchTimeoutError:
             self.incomplete = True
             return []
-        deleted = getattr(self.leaf.reader(), "deleted_docs_set", None)
+        deleted = deleted_docs(self.leaf.reader())
         if deleted:
             found = found - deleted
         return sorted(found)

@@ -1,7 +1,7 @@
 """Relevance ranking: Whoosh's BM25F scores, summed over the query tree for the documents
 the query matches, from the cached posting sets instead of Whoosh's matcher tree.
 
-The documents a query matches are already known (index.docsets), and a score is a sum over
+The documents a query matches are already known (index.engines.whoosh.docsets), and a score is a sum over
 the query's terms, so each term adds its part to the documents it shares with the hits, in
 set operations and one short loop, rather than stepping Whoosh's matcher tree document by
 document (why, with figures: bench/README.md). The scores are Whoosh's own, term by term:
@@ -24,8 +24,8 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from index.cache import BoundedCache
-from index.columns import length_bytes
-from index.docsets import SegmentMatches, term_docs, term_weights
+from index.engines.whoosh.columns import length_bytes
+from index.engines.whoosh.docsets import SegmentMatches, term_docs, term_weights
 
 B = 0.75
 K1 = 1.2

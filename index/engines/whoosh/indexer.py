@@ -18,9 +18,10 @@ from whoosh.index import FileIndex
 
 from archive.records import Statement
 from archive.store import ArchiveStore, StatementNotFoundError
-from index.directory import IndexDirectory, IndexLockTimeoutError, get_index_directory
-from index.schema import build_document
-from index.whoosh_internals import install_fixes
+from index.engine import IndexLockTimeoutError
+from index.engines.whoosh.directory import IndexDirectory, get_index_directory
+from index.engines.whoosh.internals import install_fixes
+from index.engines.whoosh.schema import build_document
 
 log = logging.getLogger(__name__)
 

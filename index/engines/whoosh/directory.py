@@ -27,7 +27,8 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from archive.data_dir import index_path
-from index.schema import INDEX_FORMAT, build_schema
+from index.engine import IndexLockTimeoutError, IndexUnavailableError
+from index.engines.whoosh.schema import INDEX_FORMAT, build_schema
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = "write.lock"
@@ -35,14 +36,6 @@ APPLIED_FILE = "applied_change"
 FORMAT_FILE = "format"
 WRITE_LOCK_TIMEOUT = 120.0
 MAX_POOLED_READERS = 16
-
-
-class IndexUnavailableError(RuntimeError):
-    """There is no usable index in the data directory (never built, or of an old format)."""
-
-
-class IndexLockTimeoutError(RuntimeError):
-    """Another process held the index write lock for too long."""
 
 
 def _write_atomically(path: Path, text: str) -> None:

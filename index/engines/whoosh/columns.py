@@ -18,7 +18,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 
 from index.cache import BoundedCache
-from index.whoosh_internals import (
+from index.engines.whoosh.internals import (
     cached_column_reader,
     reference_codes,
     segment_id,

@@ -34,6 +34,12 @@ def segment_id(reader: IndexReader) -> str:
     return segment.segment_id() if segment is not None else f"reader-{id(reader)}"
 
 
+def deleted_docs(reader: IndexReader) -> set[int] | frozenset:
+    """The deleted document numbers of a leaf reader's segment (its cached set; empty when
+    the reader keeps none)."""
+    return getattr(reader, "deleted_docs_set", None) or frozenset()
+
+
 def posting_blocks(matcher) -> Iterator[tuple[list[int], list[float]]] | None:
     """A term matcher's documents and weights a whole block at a time (W3LeafMatcher), or
     None when the matcher cannot be read so."""
