@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from archive.addition import AdditionRefusedError, QuoteRequest, add_quote
 from archive.backup import BackupError, back_up_archive
 from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
 from archive.export import export_archive, export_to_file
@@ -20,6 +21,7 @@ from archive.importers.rejects import default_rejects_path, write_rejects
 from archive.integrity import check_archive, check_checkpoint
 from archive.lifecycle import init_archive, open_store
 from archive.log import LogError, parse_head, read_head, read_json_file, verify_statement_proof
+from archive.records import KINDS
 from archive.rules import ALLOWED_CHANGES
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
@@ -203,7 +205,8 @@ def import_command(path: Path, format_name: str | None, mappings: tuple[str, ...
                    constants: tuple[str, ...], speaker: str, default_timezone: str,
                    html_entities: str, skip_invalid: bool, rejects: Path | None,
                    allow: tuple[str, ...]) -> None:
-    """Import PATH (X archive, JSONL, CSV or a Verbatim export; may be gzipped) in one transaction."""
+    """Import PATH (X archive, JSONL, CSV, a Verbatim export or a source bundle; may be
+    gzipped) in one transaction."""
     try:
         options = ImportOptions(format_name or "", parse_assignments(mappings, "--map"),
                                 parse_assignments(constants, "--set"), default_timezone, speaker,
@@ -285,8 +288,76 @@ def backup_command(destination: Path) -> None:
                " (archive.sqlite3 and its export archive.jsonl).")
 
 
+def read_text_option(path: Path | None, option: str) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{option}: {path} is not UTF-8 text") from None
+    except OSError as error:
+        raise click.UsageError(f"{option}: cannot read {path}: {error.strerror or error}") from None
+
+
+@click.command("add")
+@with_appcontext
+@click.option("--speaker", default="", help="Person ID, @handle or name (a new name is a new person).")
+@click.option("--text", default="", help="The words, verbatim.")
+@click.option("--text-file", type=click.Path(path_type=Path), help="A UTF-8 file with the words.")
+@click.option("--source-title", default="", help="Title of the article, speech, interview...")
+@click.option("--source-url", default="", help="Its address; a stored source with it is reused.")
+@click.option("--publisher", default="")
+@click.option("--source-lang", default="", help="Language of the source (BCP 47).")
+@click.option("--retrieved-at", default="", help="When the source was read (YYYY-MM-DD; default today).")
+@click.option("--posted-at", default="", help="When the words were said (2024, Aug 2024, 2024-08-05...).")
+@click.option("--date-note", default="")
+@click.option("--lang", default="", help="Language of the words (BCP 47).")
+@click.option("--original-lang", default="", help="Language they were said in, for a translation.")
+@click.option("--translation-note", default="")
+@click.option("--kind", default="remark", show_default=True, help=f"One of {', '.join(KINDS)}.")
+@click.option("--venue", default="")
+@click.option("--in-reply-to", default="", help="Citation ID of the statement it answers.")
+@click.option("--reported-by", default="", help="Citation ID of the statement that reports it.")
+@click.option("--source-file", type=click.Path(path_type=Path),
+              help="The source's text: the words must occur in it verbatim.")
+def add_command(speaker: str, text: str, text_file: Path | None, source_title: str,
+                source_url: str, publisher: str, source_lang: str, retrieved_at: str,
+                posted_at: str, date_note: str, lang: str, original_lang: str,
+                translation_note: str, kind: str, venue: str, in_reply_to: str,
+                reported_by: str, source_file: Path | None) -> None:
+    """Add one statement with its source as provenance; print its citation ID and permalink.
+    The same words by the same speaker are the stored statement, which gains the source."""
+    if text and text_file:
+        raise click.UsageError("--text and --text-file: give the words once")
+    request = QuoteRequest(
+        speaker, text or read_text_option(text_file, "--text-file"), source_title, source_url,
+        publisher, source_lang, retrieved_at, posted_at, date_note, lang, original_lang,
+        translation_note, kind, venue, in_reply_to, reported_by,
+        read_text_option(source_file, "--source-file"), source_file.name if source_file else "")
+    try:
+        with open_writable_store() as store:
+            result = add_quote(store, request)
+    except AdditionRefusedError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(error.problems)} problem(s); nothing stored") from None
+    except StoreError as error:
+        raise click.ClickException(f"nothing stored: {error}") from None
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"] or LOCAL_BASE_URL):
+        link = permalink(result.statement_id)
+    if result.outcome == "added":
+        click.echo(f"Added {result.statement_id} (source {result.source_id}"
+                   + (", new speaker" if result.new_speaker else "") + f"): {link}")
+    elif result.outcome == "source added":
+        click.echo(f"{result.statement_id} holds these words already; it now also cites the"
+                   f" source {result.source_id} (a new revision): {link}")
+    else:
+        click.echo(f"{result.statement_id} holds these words already, with this source;"
+                   f" nothing changed: {link}")
+
+
 def init_app(app: Flask) -> None:
     for command in (init_command, show_command, check_command, verify_command, import_command,
                     export_command, reindex_command, backup_command, checkpoint_command,
-                    verify_proof_command):
+                    verify_proof_command, add_command):
         app.cli.add_command(command)
