@@ -13,7 +13,9 @@ from flask.cli import with_appcontext
 from archive.addition import AdditionRefusedError, QuoteRequest, add_quote
 from archive.backup import BackupError, back_up_archive
 from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
+from archive.draft import make_draft
 from archive.export import export_archive, export_to_file
+from archive.extraction import extract_quotes
 from archive.importers import FORMATS, ImportFileError, ImportOptions, MappingError, import_file
 from archive.importers.mapping import ENTITY_MODES, parse_assignments
 from archive.importers.progress import ProgressDisplay
@@ -356,8 +358,46 @@ def add_command(speaker: str, text: str, text_file: Path | None, source_title: s
                    f" nothing changed: {link}")
 
 
+@click.command("extract")
+@with_appcontext
+@click.argument("article_file", metavar="ARTICLE", type=click.Path(path_type=Path))
+@click.option("--source-url", default="", help="The article's address.")
+@click.option("--source-title", default="", help="Its title (default: its first line).")
+@click.option("--lang", default="", help="Its language (default: guessed, de or en).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
+              help="The draft bundle to write (JSON); check it, then `import` it.")
+def extract_command(article_file: Path, source_url: str, source_title: str, lang: str,
+                    output: Path) -> None:
+    """Draft a source bundle from the quotes in ARTICLE (a German or English text file): each
+    quoted passage with the speaker and kind the article gives. Stores nothing."""
+    text = read_text_option(article_file, "ARTICLE")
+    try:
+        with open_store(get_data_dir(), readonly=True) as store:
+            extraction = extract_quotes(text, [person for person, _ in store.list_people()])
+            draft = make_draft(extraction, store, article_name=article_file.name,
+                               source_title=source_title, source_url=source_url, lang=lang)
+    except StoreError as error:
+        raise click.ClickException(f"cannot read the archive: {error}") from None
+    try:
+        output.write_text(json.dumps(draft, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    quotes = extraction.quotes
+    click.echo(f"{len(quotes)} quote(s) in {article_file.name}; attributed"
+               f" {len(quotes) - len(extraction.unattributed)}; draft written to {output}.")
+    for number, item in enumerate(draft["statements"], start=1):
+        quote = quotes[number - 1]
+        who = quote.speaker or (f"unnamed ({quote.unnamed_as})" if quote.unnamed_as else "?")
+        stored = f" = {item['statement_id']}" if "statement_id" in item else ""
+        click.echo(f"  {number}. {who} [{quote.kind or 'kind not stated'}]{stored}:"
+                   f" {' '.join(quote.text.split())[:70]}")
+    for item in draft["extraction"]["unattributed"]:
+        click.echo(f"Not attributed: statement {item['statement']} ({item['text']!r});"
+                   " fill in its person_id before importing.", err=True)
+
+
 def init_app(app: Flask) -> None:
     for command in (init_command, show_command, check_command, verify_command, import_command,
                     export_command, reindex_command, backup_command, checkpoint_command,
-                    verify_proof_command, add_command):
+                    verify_proof_command, add_command, extract_command):
         app.cli.add_command(command)

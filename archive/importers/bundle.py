@@ -5,7 +5,9 @@ A bundle is one JSON object: ``format`` ("verbatim-bundle", or "verbatim-seed" f
 collection), ``version`` (1), ``people``, ``sources`` and ``statements``. A statement is the
 record's fields (as ``StatementContent`` has them) plus, optionally, ``statement_id`` (a
 citation ID minted before; it must pass its check character and not be taken by other words)
-and ``archived_at`` (the time of its first revision). A source may carry its whole ``text``:
+and ``archived_at`` (the time of its first revision); its links (``in_reply_to``,
+``reported_by``, ``translation_of``) name a citation ID or ``#N``, the N-th statement of the
+bundle, stored before it. A source may carry its whole ``text``:
 then every statement taking its wording from that source must occur in it verbatim. Any other
 top-level key (a draft's notes) is ignored.
 
@@ -18,6 +20,8 @@ sources as a revision saying so, or is unchanged — and the rest are added.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +63,25 @@ class _Sources:
 
     stored: dict[str, Source] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+
+
+def new_source_id(title: str, taken: set[str]) -> str:
+    """A source ID made from ``title`` ("source-" and its words), none of ``taken``."""
+    slug = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    slug = ("source-" + re.sub(r"[^a-z0-9]+", "-", slug).strip("-"))[:56].rstrip("-")
+    source_id, number = slug, 1
+    while source_id in taken:
+        number += 1
+        source_id = f"{slug}-{number}"
+    return source_id
+
+
+def find_stored_source(stored: list[Source], title: str, url: str) -> Source | None:
+    """The stored source with this URL, or, without a URL, the one with this title and none."""
+    for source in stored:
+        if (url and source.url == url) or (not url and not source.url and source.title == title):
+            return source
+    return None
 
 
 def read_bundle(path: Path) -> dict:
@@ -111,7 +134,7 @@ def _load(store: ArchiveStore, data: dict, report: BundleReport, reason: str,
           update_records: bool) -> None:
     _store_people(store, data.get("people", []), report, update_records)
     sources = _store_sources(store, data.get("sources", []), report, update_records)
-    taken_here: set[str] = set()
+    taken_here: dict[int, str] = {}
     for number, item in enumerate(data.get("statements", []), start=1):
         report.read += 1
         location = f"statements[{number}]"
@@ -119,6 +142,7 @@ def _load(store: ArchiveStore, data: dict, report: BundleReport, reason: str,
             location += f" ({item['statement_id']})"
         try:
             outcome = _store_statement(store, item, sources, reason, taken_here)
+            taken_here[number] = outcome[0]
         except (InvalidRecordError, InvalidDateError, NotInArticleError) as error:
             report.problems.append(RecordProblem(location, str(error), json.dumps(item)[:2000]))
             continue
@@ -195,7 +219,7 @@ def _store_sources(store: ArchiveStore, items: list, report: BundleReport, updat
 
 
 def _store_statement(store: ArchiveStore, item: object, sources: _Sources, reason: str,
-                     taken_here: set[str]) -> tuple[str, str]:
+                     taken_here: dict[int, str]) -> tuple[str, str]:
     if not isinstance(item, dict):
         raise InvalidRecordError("expected an object")
     fields = {key: value for key, value in item.items() if key not in STATEMENT_EXTRAS}
@@ -214,7 +238,14 @@ def _store_statement(store: ArchiveStore, item: object, sources: _Sources, reaso
         refs.append(ref)
     fields["sources"] = refs
     for name in ("in_reply_to", "reported_by", "translation_of"):
-        if fields.get(name):
+        value = str(fields.get(name) or "")
+        if value.startswith("#"):  # the N-th statement of this bundle
+            target = taken_here.get(int(value[1:])) if value[1:].isdigit() else None
+            if target is None:
+                raise InvalidRecordError(f"{name}: {value} is not a statement stored earlier"
+                                         " in this bundle")
+            fields[name] = target
+        elif value:
             try:
                 fields[name] = normalise_citation_id(str(fields[name]))
             except InvalidCitationIdError as error:
@@ -234,7 +265,7 @@ def _store_statement(store: ArchiveStore, item: object, sources: _Sources, reaso
             statement_id = normalise_citation_id(str(item["statement_id"]))
         except InvalidCitationIdError as error:
             raise InvalidRecordError(f"statement_id: {error}") from None
-        if statement_id in taken_here:
+        if statement_id in taken_here.values():
             raise InvalidRecordError(f"statement_id: {statement_id} twice in the bundle")
     archived_at = str(item.get("archived_at") or "")
     if archived_at:
@@ -245,7 +276,6 @@ def _store_statement(store: ArchiveStore, item: object, sources: _Sources, reaso
 
     same = _same_words(store, content, statement_id)
     if same:
-        taken_here.add(same)
         return same, _add_sources(store, same, content.sources, sources)
     if statement_id and store.has_statement(statement_id):
         raise InvalidRecordError(f"statement_id: {statement_id} is taken by another statement"
@@ -256,7 +286,6 @@ def _store_statement(store: ArchiveStore, item: object, sources: _Sources, reaso
     first_reason = reason or f"first archived from {titles[0] if titles else 'a source bundle'}"
     new_id = store.add_statement(content, statement_id=statement_id or None, reason=first_reason,
                                  created_at=archived_at or None)
-    taken_here.add(new_id)
     return new_id, "added"
 
 
