@@ -10,14 +10,19 @@ With the article's text, the words must occur in it verbatim (``archive.article_
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from archive.article_check import NotInArticleError, check_in_article
 from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
 from archive.dates import InvalidDateError, parse_posted_at
-from archive.importers.bundle import BUNDLE_VERSION, BundleReport, load_bundle
+from archive.importers.bundle import (
+    BUNDLE_VERSION,
+    BundleReport,
+    find_stored_source,
+    load_bundle,
+    new_source_id,
+)
 from archive.importers.records import BUNDLE_FORMATS, SpeakerRef
 from archive.importers.speakers import SpeakerResolver
 from archive.records import KINDS, InvalidRecordError, Source, check_lang
@@ -164,16 +169,10 @@ def _source_for(store: ArchiveStore, request: QuoteRequest, retrieved: str) -> t
     if problems:
         return {}, problems
     stored = store.list_sources()
-    for source in stored:
-        if (url and source.url == url) or (not url and not source.url and source.title == title):
-            return source.to_dict(), []
-    taken = {source.source_id for source in stored}
-    slug = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    slug = ("source-" + re.sub(r"[^a-z0-9]+", "-", slug).strip("-"))[:56].rstrip("-")
-    source_id, number = slug, 1
-    while source_id in taken:
-        number += 1
-        source_id = f"{slug}-{number}"
+    found = find_stored_source(stored, title, url)
+    if found is not None:
+        return found.to_dict(), []
+    source_id = new_source_id(title, {source.source_id for source in stored})
     try:
         source = Source(source_id, title, request.source_lang, request.publisher, url, retrieved,
                         "Added with the statement quoted from it.").validate()
