@@ -79,13 +79,15 @@ def add_quote(store: ArchiveStore, request: QuoteRequest) -> AdditionResult:
     bundle, problems, new_speaker = build_bundle(store, request)
     if problems:
         raise AdditionRefusedError(problems)
-    report: BundleReport = load_bundle(store, bundle, "add")
-    if not report.stored:
-        raise AdditionRefusedError([problem.reason for problem in report.problems])
-    statement_id, outcome = report.outcomes[0]
-    if outcome == "withdrawn":
-        raise AdditionRefusedError([f"these words by this speaker are the withdrawn statement"
-                                    f" {statement_id}; a withdrawn statement is not revised"])
+    with store.transaction():  # an error raised inside undoes the bundle's writes too
+        report: BundleReport = load_bundle(store, bundle, "add")
+        if not report.stored:
+            raise AdditionRefusedError([problem.reason for problem in report.problems])
+        statement_id, outcome = report.outcomes[0]
+        if outcome == "withdrawn":
+            raise AdditionRefusedError([f"these words by this speaker are the withdrawn"
+                                        f" statement {statement_id}; a withdrawn statement is"
+                                        " not revised"])
     return AdditionResult(statement_id, outcome, bundle["sources"][0]["source_id"], new_speaker)
 
 

@@ -172,3 +172,13 @@ def test_text_file_gives_the_words(runner, data_dir, tmp_path):
     statement_id = re.search(r"Added (\S+) ", result.output)[1]
     with open_store(data_dir) as store:
         assert store.get_statement(statement_id).text == "Erster Absatz.\n\nZweiter Absatz."
+
+
+def test_words_of_a_withdrawn_statement_are_refused(runner, data_dir):
+    with open_store(data_dir) as store:
+        store.withdraw_statement("M53G-3GCT", "test: withdrawn")
+    before = archive_state(data_dir)
+    result = add(runner, "--speaker", "Greg Brockman", "--text", BROCKMAN, *SOURCE)
+    assert result.exit_code == 1
+    assert "the withdrawn statement M53G-3GCT" in result.output
+    assert archive_state(data_dir) == before

@@ -193,3 +193,24 @@ def test_a_file_that_is_no_bundle_is_refused(runner, data_dir, tmp_path):
     newer = write(tmp_path, dict(bundle(ANNA), version=2), "newer.json")
     result = runner.invoke(args=["import", str(newer)])
     assert result.exit_code == 1 and "bundle version 2" in result.output
+
+
+def test_links_to_earlier_statements_of_the_bundle(runner, data_dir, tmp_path):
+    reply = dict(TREASURER, in_reply_to="#1")
+    result = runner.invoke(args=["import", str(write(tmp_path, bundle(ANNA, reply)))])
+    assert result.exit_code == 0, result.output
+    with open_store(data_dir) as store:
+        anna = next(store.iter_statements(person_id="anna-beispiel"))
+        treasurer = next(store.iter_statements(person_id="kaemmerer"))
+    assert treasurer.content.in_reply_to == anna.statement_id
+    forward = runner.invoke(args=["import", str(write(
+        tmp_path, bundle(dict(ANNA, in_reply_to="#2", text="Wir bauen die Brücke")), "f.json"))])
+    assert forward.exit_code == 1
+    assert "in_reply_to: #2 is not a statement stored earlier in this bundle" in forward.output
+
+
+def test_skip_invalid_stores_the_valid_statements(runner, data_dir, tmp_path):
+    path = write(tmp_path, bundle(ANNA, dict(TREASURER, kind="tweet")))
+    result = runner.invoke(args=["import", str(path), "--skip-invalid"])
+    assert result.exit_code == 0, result.output
+    assert "added 1, revised 0, unchanged 0, rejected 1" in result.output

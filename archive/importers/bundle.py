@@ -115,7 +115,8 @@ def load_bundle(store: ArchiveStore, data: dict, label: str, *, reason: str = ""
     when there is any problem, unless ``skip_invalid``. ``reason`` is the reason of each
     new statement's first revision (default: "first archived from" the source's title).
     ``update_records`` puts the bundle's people and sources in place of the stored ones
-    (the seed collection's own records), instead of leaving stored ones as they are."""
+    (the seed collection's own records), instead of leaving stored ones as they are. Inside
+    a caller's transaction the rollback is the caller's: raise when ``stored`` is False."""
     check_bundle_header(data, label)
     report = BundleReport(label, "bundle")
 
