@@ -1,23 +1,26 @@
-"""The seed collection: the statements shipped in ``fixtures/seed.json``.
+"""The seed collection: the statements shipped in ``fixtures/seed.json``, a source bundle.
 
 Each seed statement carries the time it was first archived (``archived_at``),
-so every data directory holds the same revision 1, byte for byte. Loading is
-idempotent: people and sources are upserted, a statement whose ID is already
-stored is left as it is (a stored statement changes only by revision, never
-by reloading a fixture).
+so every data directory holds the same revision 1, byte for byte. The seed is
+loaded by the bundle code (``archive.importers.bundle``) like any bundle, but
+without an import source added and with its own people and sources put in
+place. Loading is idempotent: a statement whose ID is already stored is left
+as it is (a stored statement changes only by revision, never by reloading a
+fixture).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from archive.data_dir import PROJECT_ROOT
-from archive.records import Person, Source, StatementContent
+from archive.importers.bundle import load_bundle, read_bundle
+from archive.records import InvalidRecordError
 from archive.store import ArchiveStore
 
 SEED_FILE = PROJECT_ROOT / "fixtures" / "seed.json"
+SEED_REASON = "first archived from the seed collection"
 
 
 @dataclass
@@ -27,28 +30,14 @@ class SeedReport:
 
 
 def read_seed(path: Path = SEED_FILE) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return read_bundle(path)
 
 
 def load_seed(store: ArchiveStore, path: Path = SEED_FILE) -> SeedReport:
-    """Load the seed collection in one transaction."""
-    data = read_seed(path)
-    report = SeedReport()
-    with store.transaction():
-        for person in data["people"]:
-            store.put_person(Person.from_dict(person))
-        for source in data["sources"]:
-            store.put_source(Source.from_dict(source))
-        for item in data["statements"]:
-            item = dict(item)
-            statement_id = item.pop("statement_id")
-            archived_at = item.pop("archived_at", None)
-            if store.has_statement(statement_id):
-                report.unchanged += 1
-                continue
-            store.add_statement(StatementContent.from_dict(item), statement_id=statement_id,
-                                reason="first archived from the seed collection",
-                                created_at=archived_at)
-            report.added += 1
-    return report
+    """Load the seed collection in one transaction; InvalidRecordError names the first
+    problem (nothing is stored then)."""
+    report = load_bundle(store, read_seed(path), path.name, reason=SEED_REASON,
+                         update_records=True)
+    if not report.stored:
+        raise InvalidRecordError(f"seed collection not loaded: {report.problems[0]}")
+    return SeedReport(report.added, report.unchanged + report.revised)

@@ -10,9 +10,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from archive.addition import AdditionRefusedError, QuoteRequest, add_quote
 from archive.backup import BackupError, back_up_archive
 from archive.citation_ids import InvalidCitationIdError, parse_citation_ref
+from archive.draft import make_draft
 from archive.export import export_archive, export_to_file
+from archive.extraction import extract_quotes
 from archive.importers import FORMATS, ImportFileError, ImportOptions, MappingError, import_file
 from archive.importers.mapping import ENTITY_MODES, parse_assignments
 from archive.importers.progress import ProgressDisplay
@@ -20,6 +23,7 @@ from archive.importers.rejects import default_rejects_path, write_rejects
 from archive.integrity import check_archive, check_checkpoint
 from archive.lifecycle import init_archive, open_store
 from archive.log import LogError, parse_head, read_head, read_json_file, verify_statement_proof
+from archive.records import KINDS
 from archive.rules import ALLOWED_CHANGES
 from archive.store import RevisionNotFoundError, StatementNotFoundError, StoreError
 from archive.summary import format_statement_summary
@@ -204,7 +208,8 @@ def import_command(path: Path, format_name: str | None, mappings: tuple[str, ...
                    constants: tuple[str, ...], speaker: str, default_timezone: str,
                    html_entities: str, skip_invalid: bool, rejects: Path | None,
                    allow: tuple[str, ...]) -> None:
-    """Import PATH (X archive, JSONL, CSV or a Verbatim export; may be gzipped) in one transaction."""
+    """Import PATH (X archive, JSONL, CSV, a Verbatim export or a source bundle; may be
+    gzipped) in one transaction."""
     try:
         options = ImportOptions(format_name or "", parse_assignments(mappings, "--map"),
                                 parse_assignments(constants, "--set"), default_timezone, speaker,
@@ -286,8 +291,114 @@ def backup_command(destination: Path) -> None:
                " (archive.sqlite3 and its export archive.jsonl).")
 
 
+def read_text_option(path: Path | None, option: str) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{option}: {path} is not UTF-8 text") from None
+    except OSError as error:
+        raise click.UsageError(f"{option}: cannot read {path}: {error.strerror or error}") from None
+
+
+@click.command("add")
+@with_appcontext
+@click.option("--speaker", default="", help="Person ID, @handle or name (a new name is a new person).")
+@click.option("--text", default="", help="The words, verbatim.")
+@click.option("--text-file", type=click.Path(path_type=Path), help="A UTF-8 file with the words.")
+@click.option("--source-title", default="", help="Title of the article, speech, interview...")
+@click.option("--source-url", default="", help="Its address; a stored source with it is reused.")
+@click.option("--publisher", default="")
+@click.option("--source-lang", default="", help="Language of the source (BCP 47).")
+@click.option("--retrieved-at", default="", help="When the source was read (YYYY-MM-DD; default today).")
+@click.option("--posted-at", default="", help="When the words were said (2024, Aug 2024, 2024-08-05...).")
+@click.option("--date-note", default="")
+@click.option("--lang", default="", help="Language of the words (BCP 47).")
+@click.option("--original-lang", default="", help="Language they were said in, for a translation.")
+@click.option("--translation-note", default="")
+@click.option("--kind", default="remark", show_default=True, help=f"One of {', '.join(KINDS)}.")
+@click.option("--venue", default="")
+@click.option("--in-reply-to", default="", help="Citation ID of the statement it answers.")
+@click.option("--reported-by", default="", help="Citation ID of the statement that reports it.")
+@click.option("--source-file", type=click.Path(path_type=Path),
+              help="The source's text: the words must occur in it verbatim.")
+def add_command(speaker: str, text: str, text_file: Path | None, source_title: str,
+                source_url: str, publisher: str, source_lang: str, retrieved_at: str,
+                posted_at: str, date_note: str, lang: str, original_lang: str,
+                translation_note: str, kind: str, venue: str, in_reply_to: str,
+                reported_by: str, source_file: Path | None) -> None:
+    """Add one statement with its source as provenance; print its citation ID and permalink.
+    The same words by the same speaker are the stored statement, which gains the source."""
+    if text and text_file:
+        raise click.UsageError("--text and --text-file: give the words once")
+    request = QuoteRequest(
+        speaker, text or read_text_option(text_file, "--text-file"), source_title, source_url,
+        publisher, source_lang, retrieved_at, posted_at, date_note, lang, original_lang,
+        translation_note, kind, venue, in_reply_to, reported_by,
+        read_text_option(source_file, "--source-file"), source_file.name if source_file else "")
+    try:
+        with open_writable_store() as store:
+            result = add_quote(store, request)
+    except AdditionRefusedError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(error.problems)} problem(s); nothing stored") from None
+    except StoreError as error:
+        raise click.ClickException(f"nothing stored: {error}") from None
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"] or LOCAL_BASE_URL):
+        link = permalink(result.statement_id)
+    if result.outcome == "added":
+        click.echo(f"Added {result.statement_id} (source {result.source_id}"
+                   + (", new speaker" if result.new_speaker else "") + f"): {link}")
+    elif result.outcome == "source added":
+        click.echo(f"{result.statement_id} holds these words already; it now also cites the"
+                   f" source {result.source_id} (a new revision): {link}")
+    else:
+        click.echo(f"{result.statement_id} holds these words already, with this source;"
+                   f" nothing changed: {link}")
+
+
+@click.command("extract")
+@with_appcontext
+@click.argument("article_file", metavar="ARTICLE", type=click.Path(path_type=Path))
+@click.option("--source-url", default="", help="The article's address.")
+@click.option("--source-title", default="", help="Its title (default: its first line).")
+@click.option("--lang", default="", help="Its language (default: guessed, de or en).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
+              help="The draft bundle to write (JSON); check it, then `import` it.")
+def extract_command(article_file: Path, source_url: str, source_title: str, lang: str,
+                    output: Path) -> None:
+    """Draft a source bundle from the quotes in ARTICLE (a German or English text file): each
+    quoted passage with the speaker and kind the article gives. Stores nothing."""
+    text = read_text_option(article_file, "ARTICLE")
+    try:
+        with open_store(get_data_dir(), readonly=True) as store:
+            extraction = extract_quotes(text, [person for person, _ in store.list_people()])
+            draft = make_draft(extraction, store, article_name=article_file.name,
+                               source_title=source_title, source_url=source_url, lang=lang)
+    except StoreError as error:
+        raise click.ClickException(f"cannot read the archive: {error}") from None
+    try:
+        output.write_text(json.dumps(draft, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    quotes = extraction.quotes
+    click.echo(f"{len(quotes)} quote(s) in {article_file.name}; attributed"
+               f" {len(quotes) - len(extraction.unattributed)}; draft written to {output}.")
+    for number, item in enumerate(draft["statements"], start=1):
+        quote = quotes[number - 1]
+        who = quote.speaker or (f"unnamed ({quote.unnamed_as})" if quote.unnamed_as else "?")
+        stored = f" = {item['statement_id']}" if "statement_id" in item else ""
+        click.echo(f"  {number}. {who} [{quote.kind or 'kind not stated'}]{stored}:"
+                   f" {' '.join(quote.text.split())[:70]}")
+    for item in draft["extraction"]["unattributed"]:
+        click.echo(f"Not attributed: statement {item['statement']} ({item['text']!r});"
+                   " fill in its person_id before importing.", err=True)
+
+
 def init_app(app: Flask) -> None:
     for command in (init_command, show_command, check_command, verify_command, import_command,
                     export_command, reindex_command, backup_command, checkpoint_command,
-                    verify_proof_command):
+                    verify_proof_command, add_command, extract_command):
         app.cli.add_command(command)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from archive.importers.records import FORMATS, ImportFileError
+from archive.importers.records import BUNDLE_FORMATS, FORMATS, ImportFileError
 
 MAX_LINE_BYTES = 4 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
@@ -23,6 +23,8 @@ _READ_ERRORS = (OSError, EOFError, zlib.error)
 EXPORT_FORMAT_NAME = "verbatim-export"
 
 
+# The most a file read whole to tell whether it is a source bundle may hold.
+MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 # The most an account or profile file (read whole) may hold; real ones hold a few kilobytes.
 MAX_ACCOUNT_FILE_BYTES = 16 * 1024 * 1024
 
@@ -151,10 +153,22 @@ def _head(path: Path, size: int = 64 * 1024) -> bytes:
             raise ImportFileError(describe_read_error(path, error)) from None
 
 
+def _whole_json(path: Path) -> object:
+    """The file read as one JSON document (a source bundle spans lines), or None when it is
+    none or larger than a bundle is."""
+    if path.stat().st_size > MAX_BUNDLE_BYTES:
+        return None
+    try:
+        return json.loads(read_document(path))
+    except (ValueError, RecursionError, ImportFileError):
+        return None
+
+
 def detect_format(path: Path) -> str:
     """The import format of ``path``: a folder or .zip is an X archive; else the
     first bytes decide (``window.YTD.`` X archive, a JSON object line JSONL or
-    Verbatim's export, a header row CSV). Raises ImportFileError when unsure."""
+    Verbatim's export, a JSON document over several lines a source bundle, a header row
+    CSV). Raises ImportFileError when unsure."""
     if path.is_dir():
         return "x-archive"
     if not path.exists():
@@ -175,9 +189,11 @@ def detect_format(path: Path) -> str:
         try:
             first = json.loads(first_line)
         except (ValueError, RecursionError):
-            first = None
+            first = _whole_json(path)
         if isinstance(first, dict) and first.get("format") == EXPORT_FORMAT_NAME:
             return "verbatim"
+        if isinstance(first, dict) and first.get("format") in BUNDLE_FORMATS:
+            return "bundle"
         return "jsonl"
     suffixes = [suffix.lower() for suffix in path.suffixes]
     if ".csv" in suffixes or ".tsv" in suffixes:

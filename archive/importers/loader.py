@@ -79,14 +79,14 @@ CHUNK_SIZE = 5_000
 
 
 def run_in_one_transaction(store: ArchiveStore, parsed: ParsedFile, options: ImportOptions, path_label: str,
-                           apply: Callable[[ArchiveStore, ParsedFile, ImportReport, ImportOptions], None]
-                           ) -> ImportReport:
-    """Apply ``parsed`` to the store in one transaction and report it. Nothing is
-    stored when there is any problem (the importer's or ``apply``'s own), unless
-    ``options.skip_invalid``. ``apply`` may consume candidates the importer is still
-    reading: the importer's count and problems are complete once it returns."""
+                           apply: Callable[[ArchiveStore, ParsedFile, ImportReport, ImportOptions], None],
+                           report: ImportReport | None = None) -> ImportReport:
+    """Apply ``parsed`` to the store in one transaction and report it (in ``report``, when
+    given). Nothing is stored when there is any problem (the importer's or ``apply``'s
+    own), unless ``options.skip_invalid``. ``apply`` may consume candidates the importer is
+    still reading: the importer's count and problems are complete once it returns."""
     started = time.monotonic()
-    report = ImportReport(path_label, parsed.format_name)
+    report = report or ImportReport(path_label, parsed.format_name)
     try:
         with store.transaction():
             try:

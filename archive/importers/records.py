@@ -17,7 +17,9 @@ from pathlib import Path
 
 from archive.records import Person, Source, Statement, StatementContent
 
-FORMATS = ("x-archive", "jsonl", "csv", "verbatim")
+FORMATS = ("x-archive", "jsonl", "csv", "verbatim", "bundle")
+# The ``format`` a source bundle names: a bundle made by hand or by extract, the seed collection.
+BUNDLE_FORMATS = ("verbatim-bundle", "verbatim-seed")
 
 
 class ImportFileError(Exception):

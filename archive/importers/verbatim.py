@@ -38,7 +38,6 @@ from archive.records import (
     hash_text,
 )
 from archive.rules import ALLOWED_CHANGES, continues, refused_change, same_but_times, same_statement
-from archive.seed import read_seed
 from archive.store import ArchiveStore
 
 _PLACEHOLDER = Person("restoring", "restoring")
@@ -153,6 +152,8 @@ def load_verbatim(store: ArchiveStore, parsed: ParsedFile, options: ImportOption
 def _holds_only_the_seed(store: ArchiveStore) -> bool:
     """Whether the archive is new: nothing in it but the seed collection as loaded (which a new
     data directory gets at its first start), or nothing at all."""
+    from archive.seed import read_seed  # here: the seed is loaded by this package's bundle code
+
     seed_ids = {item["statement_id"] for item in read_seed()["statements"]}
     if store.count_statements(include_withdrawn=True) > len(seed_ids):
         return False
