@@ -337,3 +337,21 @@ def test_proofs_of_a_corrected_statement_check_against_an_earlier_head(store):
                                    text=original.text)
     assert lines[0] == (f"the log at {checkpoint.size + 2} entries extends the checkpoint at"
                         f" {checkpoint.size}")
+
+
+def test_a_bundle_loads_once_and_a_second_source_is_a_revision(store):
+    """The bundle rules (archive.importers.bundle) over each store: new words are one new
+    statement, the same bundle again changes nothing, and the same words from a second
+    source are a revision of that statement, not a second statement."""
+    from archive.importers.bundle import load_bundle
+    from tests.test_bundle import ANNA, bundle
+
+    first = load_bundle(store, bundle(ANNA), "first")
+    assert first.stored and [outcome for _id, outcome in first.outcomes] == ["added"]
+    assert [outcome for _id, outcome in load_bundle(store, bundle(ANNA), "again").outcomes] == ["unchanged"]
+    radio = [{"source_id": "radio", "title": "Radiobericht", "url": "https://example.org/radio"}]
+    second = load_bundle(store, bundle(ANNA, sources=radio), "radio")
+    assert [outcome for _id, outcome in second.outcomes] == ["source added"]
+    (statement,) = store.iter_statements(person_id="anna-beispiel")
+    assert [ref.source_id for ref in statement.content.sources] == ["stadt-bruecke", "radio"]
+    assert statement.revision.revision == 2
