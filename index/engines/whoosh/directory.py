@@ -11,8 +11,6 @@ how a write that could not be indexed at once is picked up by the next one.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import secrets
 import shutil
@@ -27,24 +25,15 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from archive.data_dir import index_path
-from index.engine import IndexLockTimeoutError, IndexUnavailableError
+from index.derived_files import write_atomically, write_lock
+from index.engine import IndexUnavailableError
 from index.engines.whoosh.schema import INDEX_FORMAT, build_schema
 
 CURRENT_FILE = "CURRENT"
-LOCK_FILE = "write.lock"
 APPLIED_FILE = "applied_change"
 FORMAT_FILE = "format"
 WRITE_LOCK_TIMEOUT = 120.0
 MAX_POOLED_READERS = 16
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 class IndexDirectory:
@@ -137,37 +126,12 @@ class IndexDirectory:
             return 0
 
     def record_applied_change(self, generation: Path, seq: int) -> None:
-        _write_atomically(generation / APPLIED_FILE, f"{seq}\n")
+        write_atomically(generation / APPLIED_FILE, f"{seq}\n")
 
     # -- writing ---------------------------------------------------------
-    @contextmanager
-    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
-        """Exclusive right to write the index, across processes; released if the process dies."""
-        timeout = WRITE_LOCK_TIMEOUT if timeout is None else timeout
-        self.root.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.root / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
-        try:
-            deadline = time.monotonic() + timeout
-            delay = 0.01
-            while True:
-                try:
-                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as error:
-                    if error.errno not in (errno.EAGAIN, errno.EACCES):
-                        raise
-                    if time.monotonic() >= deadline:
-                        raise IndexLockTimeoutError(
-                            f"the search index in {self.root} is being written by another"
-                            f" process (waited {timeout:.0f} s)") from None
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.5)
-            try:
-                yield
-            finally:
-                fcntl.flock(descriptor, fcntl.LOCK_UN)
-        finally:
-            os.close(descriptor)
+    def write_lock(self, timeout: float | None = None):
+        """Exclusive right to write the index, across processes (``index.derived_files``)."""
+        return write_lock(self.root, WRITE_LOCK_TIMEOUT if timeout is None else timeout)
 
     def create_generation(self) -> tuple[Path, FileIndex]:
         """A new, empty generation beside the live one (call with the write lock held)."""
@@ -181,7 +145,7 @@ class IndexDirectory:
 
     def publish(self, generation: Path) -> None:
         """Make a generation the live one and remove the others (call with the write lock held)."""
-        _write_atomically(self.root / CURRENT_FILE, generation.name + "\n")
+        write_atomically(self.root / CURRENT_FILE, generation.name + "\n")
         for other in self.root.iterdir():
             if other.is_dir() and other.name != generation.name:
                 shutil.rmtree(other, ignore_errors=True)
