@@ -4,7 +4,8 @@ its ``-word``/``NOT`` exclusions applied and the keyword search's own hits left 
 
 It answers beside the keyword search (``index.search``), never instead of it: only when the
 keyword hits are fewer than a page or the query is a sentence (``wants_meaning``), and only
-once every statement has its vectors (``index.vectors``); until then it says so.
+once every statement has its vectors (``index.vectors``: a small backlog is encoded on the
+spot, an import's waits for ``flask --app web encode``); until then it says so.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, Phrase, Prefi
 from index.search_parameters import check_parameters
 from index.snippets import make_snippet
 from index.speakers import SpeakerDirectory
-from index.vectors import get_vector_set, vectors_complete
+from index.vectors import bring_up_to_date, get_vector_set
 
 # Below this cosine similarity of its best sentence a statement is not shown as found by
 # meaning (unrelated sentences of the real corpora score about 0.1–0.3 with this model).
@@ -134,7 +135,7 @@ def find_by_meaning(query: str, *, store: ArchiveStore, data_dir: Path, exclude:
     page = MeaningPage(query_lang=guess_language(text))
     if not words_of(text):
         return page
-    if not vectors_complete(store, data_dir):
+    if not bring_up_to_date(store, data_dir):
         page.notices.append(VECTORS_INCOMPLETE)
         return page
     vectors = get_vector_set(data_dir)

@@ -25,15 +25,16 @@ from pathlib import Path
 
 import numpy as np
 
-from archive.lifecycle import open_store
 from archive.store import ArchiveStore
-from index.directory import IndexDirectory, _write_atomically
+from index.directory import IndexDirectory, IndexLockTimeoutError, _write_atomically
 from index.embedding import DIMENSIONS, cut_sentences, encode_texts
 
 VECTORS_DIR = "vectors"
 MANIFEST_FILE = "manifest.json"
 VECTOR_FORMAT = "use-multilingual-3/512/float32/1"
 SEGMENT_STATEMENTS = 5_000  # statements per appended segment
+INLINE_BACKLOG = 200  # statements a search encodes itself before it searches by meaning
+INLINE_LOCK_TIMEOUT = 1.0
 
 
 def vectors_path(data_dir: Path) -> Path:
@@ -212,12 +213,23 @@ def sync_vectors(store: ArchiveStore, data_dir: Path, *, fresh: bool = False,
         return done
 
 
-def vectors_complete(store: ArchiveStore, data_dir: Path) -> bool:
-    """Whether every change of the archive has been encoded (cheap: the manifest and the
-    journal's last entry)."""
+def bring_up_to_date(store: ArchiveStore, data_dir: Path) -> bool:
+    """Whether the vectors cover every change of the archive, encoding a small backlog (at
+    most INLINE_BACKLOG statements, well under a second: a new archive's seed collection, a
+    few new revisions) on the spot; a larger one (an import) waits for ``encode``."""
     vectors = get_vector_set(data_dir)
-    return (vectors is not None and vectors.manifest.complete
-            and vectors.manifest.applied_change >= store.last_change())
+    follows = vectors is not None and vectors.manifest.complete
+    if follows and vectors.manifest.applied_change >= store.last_change():
+        return True
+    backlog = (len(store.changed_since(vectors.manifest.applied_change)) if follows
+               else store.count_statements())
+    if backlog > INLINE_BACKLOG:
+        return False
+    try:
+        sync_vectors(store, data_dir, lock_timeout=INLINE_LOCK_TIMEOUT)
+    except (IndexLockTimeoutError, OSError):
+        return False  # another process is encoding, or the data directory is read-only
+    return True
 
 
 def find_vector_drift(store: ArchiveStore, data_dir: Path) -> list[str]:
@@ -240,9 +252,3 @@ def find_vector_drift(store: ArchiveStore, data_dir: Path) -> list[str]:
                         " (run: flask --app web encode)")
     return problems
 
-
-def encode_new_archive(data_dir: Path) -> None:
-    """At a new archive's first start: encode what it holds (the seed collection: seconds),
-    so that search by meaning works from the first search."""
-    with open_store(data_dir) as store:
-        sync_vectors(store, data_dir)

@@ -5,9 +5,8 @@ and until they are complete the search says so. Real SQLite, real model (in the 
 from __future__ import annotations
 
 import json
-import shutil
 
-from index.vectors import vectors_path
+from index import vectors
 
 SABBATICAL = "taking a sabbatical until the end of the year"  # Brockman's post, stored in German
 LEAVING = "difficult decision to leave OpenAI"  # Schulman's post, stored in German
@@ -68,12 +67,25 @@ def test_the_page_shows_meaning_hits_in_their_own_section_with_their_language(cl
     assert "In German" not in same_language
 
 
-def test_new_statements_wait_for_encode_with_a_notice_and_verify_counts_them(client, runner, tmp_path):
-    record = {"text": "Wir verlassen die Stadt und ziehen für immer aufs Land, weit weg vom Lärm.",
-              "speaker": "Tess Tester", "posted_at": "2024-05-01", "lang": "de"}
+def import_one(runner, tmp_path, text: str) -> None:
+    record = {"text": text, "speaker": "Tess Tester", "posted_at": "2024-05-01", "lang": "de"}
     source = tmp_path / "one.jsonl"
     source.write_text(json.dumps(record) + "\n", encoding="utf-8")
     assert runner.invoke(args=["import", str(source)]).exit_code == 0
+
+
+def test_a_few_new_statements_are_encoded_by_the_next_search(client, runner, tmp_path):
+    import_one(runner, tmp_path, "Wir verlassen die Stadt und ziehen für immer aufs Land.")
+    found = search(client, q="moving to the countryside forever")
+    assert found["meaning_results"][0]["speaker"]["name"] == "Tess Tester"
+    assert "no vectors" not in runner.invoke(args=["verify"]).output
+
+
+def test_an_import_waits_for_encode_with_a_notice_and_verify_counts_it(client, runner, tmp_path,
+                                                                         monkeypatch):
+    search(client, q=SABBATICAL)  # encodes the seed: a new archive's few statements
+    monkeypatch.setattr(vectors, "INLINE_BACKLOG", 0)  # as an import of thousands would wait
+    import_one(runner, tmp_path, "Wir verlassen die Stadt und ziehen für immer aufs Land, weit weg vom Lärm.")
     query = "moving to the countryside forever, far from the noise"
     waiting = search(client, q=query)
     assert waiting["meaning_results"] == []
@@ -89,9 +101,9 @@ def test_new_statements_wait_for_encode_with_a_notice_and_verify_counts_them(cli
     assert "no vectors" not in runner.invoke(args=["verify"]).output
 
 
-def test_reindex_rebuilds_the_vectors(client, runner, data_dir):
-    shutil.rmtree(vectors_path(data_dir))
-    assert "no vectors" in runner.invoke(args=["verify"]).output
+def test_reindex_rebuilds_the_vectors(client, runner, data_dir, monkeypatch):
+    monkeypatch.setattr(vectors, "INLINE_BACKLOG", 0)
+    assert "6 statement(s) have no vectors" in runner.invoke(args=["verify"]).output
     assert search(client, q=SABBATICAL)["meaning_results"] == []
     rebuilt = runner.invoke(args=["reindex"])
     assert rebuilt.exit_code == 0 and "Vectors rebuilt: 6 statements" in rebuilt.output

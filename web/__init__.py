@@ -10,7 +10,6 @@ from archive.cite import record_marks
 from archive.data_dir import resolve_data_dir
 from archive.lifecycle import init_archive, is_initialised
 from index.engine import make_engine, prepare_engine
-from index.vectors import encode_new_archive
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -53,7 +52,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         init_archive(data_dir)
         # the first start serves its first search from a built index
         prepare_engine(app.extensions["verbatim"]["engine"], data_dir)
-        encode_new_archive(data_dir)  # search by meaning, too (index.vectors)
 
     hosts.init_app(app)
     resources.init_app(app)
