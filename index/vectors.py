@@ -33,6 +33,9 @@ VECTORS_DIR = "vectors"
 MANIFEST_FILE = "manifest.json"
 VECTOR_FORMAT = "use-multilingual-3/512/float32/1"
 SEGMENT_STATEMENTS = 5_000  # statements per appended segment
+# Up to this many changes the journal names what to encode; beyond, the archive's hashes are
+# compared with the vectors' (one query instead of reading every changed statement).
+JOURNAL_BATCH = 2_000
 INLINE_BACKLOG = 200  # statements a search encodes itself before it searches by meaning
 INLINE_LOCK_TIMEOUT = 1.0
 
@@ -185,8 +188,8 @@ def sync_vectors(store: ArchiveStore, data_dir: Path, *, fresh: bool = False,
         manifest = Manifest() if old is None else old
         have = VectorSet(root, manifest).hashes
         upto = store.last_change()
-        if manifest.complete:
-            changed = store.changed_since(manifest.applied_change)
+        changed = store.changed_since(manifest.applied_change) if manifest.complete else set()
+        if manifest.complete and len(changed) <= JOURNAL_BATCH:
             loaded = store.get_statements(changed)
             target = {statement_id: statement.revision.text_sha256
                       for statement_id, statement in loaded.items() if not statement.is_withdrawn}

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 
+from archive.lifecycle import open_store
 from index import vectors
+from index.vectors import find_vector_drift, get_vector_set
+from web.commands import open_writable_store
 
 SABBATICAL = "taking a sabbatical until the end of the year"  # Brockman's post, stored in German
 LEAVING = "difficult decision to leave OpenAI"  # Schulman's post, stored in German
@@ -108,3 +111,13 @@ def test_reindex_rebuilds_the_vectors(client, runner, data_dir, monkeypatch):
     rebuilt = runner.invoke(args=["reindex"])
     assert rebuilt.exit_code == 0 and "Vectors rebuilt: 6 statements" in rebuilt.output
     assert meaning_ids(search(client, q=SABBATICAL))[0] == "M53G-3GCT"
+
+
+def test_a_withdrawn_statement_leaves_the_meaning_results_and_its_vectors(app, client, data_dir):
+    assert meaning_ids(search(client, q=SABBATICAL))[0] == "M53G-3GCT"
+    with app.app_context(), open_writable_store() as store:
+        store.withdraw_statement("M53G-3GCT", "wrong attribution")
+    assert "M53G-3GCT" not in meaning_ids(search(client, q=SABBATICAL))
+    with open_store(data_dir) as store:
+        assert find_vector_drift(store, data_dir) == []  # the search encoded the change
+        assert "M53G-3GCT" not in get_vector_set(data_dir).hashes
