@@ -20,6 +20,7 @@ import numpy as np
 from archive.records import Statement
 from archive.store import ArchiveStore
 from index.analysis import english_stem_cached, fold, german_stem, words_of
+from index.cache import BoundedCache
 from index.embedding import encode_texts
 from index.metadata_filters import filter_check, language_of
 from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, Phrase, Prefix, Word, parse_query
@@ -34,6 +35,10 @@ MIN_SIMILARITY = 0.35
 # A query of this many words or more is a sentence: search by meaning even beside a full page.
 SENTENCE_WORDS = 5
 LOAD_BATCH = 100
+# The nearest statements read from the archive to test against the filters, at most: a filter
+# few of them pass (one speaker among many) shows fewer meaning results rather than reading
+# the archive for seconds.
+MAX_EXAMINED = 200
 VECTORS_INCOMPLETE = ("Search by meaning is not ready: not every statement has been encoded yet"
                       " (flask --app web encode), so only statements with these words are shown.")
 _GERMAN_WORDS = frozenset(
@@ -44,6 +49,9 @@ _ENGLISH_WORDS = frozenset(
     "the and is not we you they a an to of for on with this that it be are was my our your"
     " have has will would from by at as about after before what who i me".split())
 _UMLAUTS = re.compile(r"[äöüßÄÖÜ]")
+# The people a speaker filter may name, per store and archive state: reading them with their
+# counts took 166 ms at 100,000 statements.
+_SPEAKERS: BoundedCache[SpeakerDirectory] = BoundedCache(8)
 
 
 @dataclass(frozen=True)
@@ -104,10 +112,12 @@ def _forms(word: str) -> set[str]:
     return {plain, german_stem(plain), english_stem_cached(plain)}
 
 
-def _checks(parts: _QueryParts, store: ArchiveStore) -> list[Callable[[Statement], bool]]:
+def _checks(parts: _QueryParts, store: ArchiveStore,
+            data_dir: Path) -> list[Callable[[Statement], bool]]:
     checks: list[Callable[[Statement], bool]] = []
     filters = parts.filters + parts.excluded_filters
-    speakers = (SpeakerDirectory.build([person for person, _count in store.list_people()])
+    speakers = (_SPEAKERS.fetch((str(data_dir), store.last_change()), lambda: SpeakerDirectory.build(
+                    [person for person, _count in store.list_people()]))
                 if any(item.name == "speaker" for item in filters) else SpeakerDirectory())
     checks.extend(filter_check(item, speakers) for item in parts.filters)
     for item in parts.excluded_filters:
@@ -141,8 +151,10 @@ def find_by_meaning(query: str, *, store: ArchiveStore, data_dir: Path, exclude:
     vectors = get_vector_set(data_dir)
     best = vectors.best_similarities(encode_texts([text])[0])
     above = np.flatnonzero(best >= MIN_SIMILARITY)
-    order = above[np.argsort(-best[above], kind="stable")]
-    checks = _checks(parts, store)
+    top = above[np.argpartition(-best[above], MAX_EXAMINED)[:MAX_EXAMINED]] \
+        if len(above) > MAX_EXAMINED else above
+    order = top[np.argsort(-best[top], kind="stable")]
+    checks = _checks(parts, store, data_dir)
     skip = set(exclude)
     for start in range(0, len(order), LOAD_BATCH):
         batch = [(vectors.statement_ids[number], float(best[number]))
