@@ -121,3 +121,15 @@ def test_a_withdrawn_statement_leaves_the_meaning_results_and_its_vectors(app, c
     with open_store(data_dir) as store:
         assert find_vector_drift(store, data_dir) == []  # the search encoded the change
         assert "M53G-3GCT" not in get_vector_set(data_dir).hashes
+
+
+def test_the_quote_check_names_the_statement_a_quote_may_translate(client, runner):
+    english = "I have made the difficult decision to leave OpenAI"
+    checked = client.get("/api/check", query_string={"quote": english}).get_json()
+    assert checked["verdict"] == "not_found"
+    assert any("FGPN-RXWX" in notice and "in German" in notice and "translation" in notice
+               for notice in checked["notices"])
+    report = runner.invoke(args=["check", english])
+    assert report.exit_code == 1 and "FGPN-RXWX (John Schulman" in report.output
+    unrelated = client.get("/api/check", query_string={"quote": "The weather in Paris is lovely"})
+    assert not any("translation of it" in notice for notice in unrelated.get_json()["notices"])

@@ -89,7 +89,7 @@ def check_command(quote: str, speaker: str, date_from: str, date_to: str) -> Non
         try:
             result = check_quote(quote, store=store, engine=get_engine(), permalink=permalink,
                                  speaker=speaker or None, date_from=date_from or None,
-                                 date_to=date_to or None)
+                                 date_to=date_to or None, data_dir=get_data_dir())
         except SearchParameterError as error:  # the quote or a filter
             raise click.UsageError(f"{names.get(error.parameter, error.parameter)}:"
                                    f" {error.message}") from None
