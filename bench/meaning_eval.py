@@ -7,8 +7,10 @@ its statement is among the first 3. Corpora: the two real corpora imported into
 ``--data`` (default ``bench/out/meaning/data``; imported and encoded on the first run, the
 encoding timed), then per direction (English queries for German tweets, German queries for
 Trump's) success@10 and MRR@10 per method: keywords alone (the search's own ranking),
-embeddings alone (``index.meaning``), fused (reciprocal rank fusion of the two, k=60, first
-50 of each) and as shown (keyword page of 10, then the meaning results: success when the
+embeddings alone (``index.meaning`` without a translation), dictionary (an English query
+translated into German by ``index.dictionary``, searched by keywords), fused (the meaning
+results as the search gives them: embeddings and the translated keyword search by reciprocal
+rank fusion) and as shown (keyword page of 10, then the meaning results: success when the
 statement is in either list, the rank counted through both).
 """
 
@@ -24,14 +26,14 @@ import index
 from archive.lifecycle import init_archive, open_store
 from bench.meaning_cases import DE_TO_EN, EN_TO_DE, SEED_CASES
 from bench.quote_cases import import_corpora
-from index.meaning import find_by_meaning, wants_meaning
+from index.dictionary import translate_to_german
+from index.meaning import FUSED_DEPTH, find_by_meaning, guess_language, wants_meaning
 from index.vectors import get_vector_set, sync_vectors
 
 OUT = Path(__file__).resolve().parent / "out" / "meaning"
-RRF_K = 60
 DEPTH = 50
 PAGE = 10
-METHODS = ("keywords", "embeddings", "fused", "shown")
+METHODS = ("keywords", "embeddings", "dictionary", "fused", "shown")
 
 
 def keyword_ranking(store, data_dir: Path, query: str, depth: int = DEPTH) -> list[str]:
@@ -40,19 +42,16 @@ def keyword_ranking(store, data_dir: Path, query: str, depth: int = DEPTH) -> li
 
 
 def meaning_ranking(store, data_dir: Path, query: str, depth: int = DEPTH,
-                    exclude: set[str] | None = None) -> list[str]:
+                    exclude: set[str] | None = None, translated: bool = True) -> list[str]:
+    search = (lambda text: keyword_ranking(store, data_dir, text, FUSED_DEPTH)) if translated else None
     return [hit.statement_id for hit in
             find_by_meaning(query, store=store, data_dir=data_dir, limit=depth,
-                            exclude=exclude or ()).hits]
+                            exclude=exclude or (), keyword_search=search).hits]
 
 
-def fuse(*rankings: list[str]) -> list[str]:
-    """Reciprocal rank fusion: each list adds 1 / (k + rank) to a statement's score."""
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, statement_id in enumerate(ranking, 1):
-            scores[statement_id] = scores.get(statement_id, 0.0) + 1.0 / (RRF_K + rank)
-    return sorted(scores, key=lambda statement_id: -scores[statement_id])
+def dictionary_ranking(store, data_dir: Path, query: str) -> list[str]:
+    translated = translate_to_german(query) if guess_language(query) == "en" else None
+    return keyword_ranking(store, data_dir, translated) if translated else []
 
 
 def shown(store, data_dir: Path, query: str, per_page: int = PAGE) -> list[str]:
@@ -69,10 +68,11 @@ def shown(store, data_dir: Path, query: str, per_page: int = PAGE) -> list[str]:
 
 
 def rankings(store, data_dir: Path, query: str) -> dict[str, list[str]]:
-    keyword = keyword_ranking(store, data_dir, query)
-    meaning = meaning_ranking(store, data_dir, query)
-    return {"keywords": keyword[:PAGE], "embeddings": meaning[:PAGE],
-            "fused": fuse(keyword, meaning)[:PAGE], "shown": shown(store, data_dir, query)}
+    return {"keywords": keyword_ranking(store, data_dir, query)[:PAGE],
+            "embeddings": meaning_ranking(store, data_dir, query, PAGE, translated=False),
+            "dictionary": dictionary_ranking(store, data_dir, query)[:PAGE],
+            "fused": meaning_ranking(store, data_dir, query, PAGE),
+            "shown": shown(store, data_dir, query)}
 
 
 def rank_of(ranking: list[str], wanted: str) -> int | None:

@@ -21,6 +21,7 @@ from archive.records import Statement
 from archive.store import ArchiveStore
 from index.analysis import english_stem_cached, fold, german_stem, words_of
 from index.cache import BoundedCache
+from index.dictionary import ENGLISH_FUNCTION_WORDS, translate_to_german
 from index.embedding import encode_texts
 from index.metadata_filters import filter_check, language_of
 from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, Phrase, Prefix, Word, parse_query
@@ -32,6 +33,12 @@ from index.vectors import bring_up_to_date, get_vector_set
 # Below this cosine similarity of its best sentence a statement is not shown as found by
 # meaning (unrelated sentences of the real corpora score about 0.1–0.3 with this model).
 MIN_SIMILARITY = 0.35
+# The first statements of each ranking that reciprocal rank fusion combines, and its constant.
+FUSED_DEPTH = 50
+RRF_K = 60
+# A hit of the translated keyword search needs this much similarity as well: the dictionary's
+# many senses of common words ("end", "year") otherwise bring in unrelated statements.
+TRANSLATED_MIN_SIMILARITY = 0.25
 # A query of this many words or more is a sentence: search by meaning even beside a full page.
 SENTENCE_WORDS = 5
 LOAD_BATCH = 100
@@ -45,9 +52,6 @@ _GERMAN_WORDS = frozenset(
     "der die das und ist nicht ich wir sie ein eine einen zu mit von für auf den dem des sich"
     " auch es im ist sind wird werden nach bei aus wie oder aber noch nur über dass habe hat"
     " haben wieder schon mehr sehr".split())
-_ENGLISH_WORDS = frozenset(
-    "the and is not we you they a an to of for on with this that it be are was my our your"
-    " have has will would from by at as about after before what who i me".split())
 _UMLAUTS = re.compile(r"[äöüßÄÖÜ]")
 # The people a speaker filter may name, per store and archive state: reading them with their
 # counts took 166 ms at 100,000 statements.
@@ -74,7 +78,7 @@ def guess_language(text: str) -> str:
     """``de`` or ``en`` by the common words and letters of the text; empty when undecided."""
     words = [word.lower() for word in words_of(text)]
     german = sum(word in _GERMAN_WORDS for word in words) + 2 * len(_UMLAUTS.findall(text))
-    english = sum(word in _ENGLISH_WORDS for word in words)
+    english = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
     if german > english:
         return "de"
     if english > german:
@@ -130,14 +134,27 @@ def _checks(parts: _QueryParts, store: ArchiveStore,
     return checks
 
 
+def fuse(*rankings: list[str]) -> list[str]:
+    """Reciprocal rank fusion: each ranking adds 1 / (RRF_K + rank) to a statement's score."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, statement_id in enumerate(ranking, 1):
+            scores[statement_id] = scores.get(statement_id, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores, key=lambda statement_id: -scores[statement_id])
+
+
 def find_by_meaning(query: str, *, store: ArchiveStore, data_dir: Path, exclude: Iterable[str] = (),
                     speaker: str | None = None, lang: str | None = None,
                     platform: str | None = None, kind: str | None = None,
                     date_from: str | None = None, date_to: str | None = None,
-                    limit: int = 20) -> MeaningPage:
+                    limit: int = 20,
+                    keyword_search: Callable[[str], list[str]] | None = None) -> MeaningPage:
     """At most ``limit`` statements by meaning, best first, that pass the filters (parameters
     and those in the query), hold none of the excluded words and are not in ``exclude`` (the
-    keyword hits). SearchParameterError for a bad filter, as the keyword search."""
+    keyword hits). With ``keyword_search`` (the engine's search with the same filters: the
+    statement IDs a query finds, best first), an English query is also translated into German
+    (index.dictionary) and that search's hits are fused with the embeddings' ranking.
+    SearchParameterError for a bad filter, as the keyword search."""
     parts = _QueryParts(filters=check_parameters(speaker, lang, platform, kind, date_from, date_to,
                                                  "relevance", 1, max(limit, 1)))
     _collect(parse_query(query).root, parts)
@@ -153,12 +170,21 @@ def find_by_meaning(query: str, *, store: ArchiveStore, data_dir: Path, exclude:
     above = np.flatnonzero(best >= MIN_SIMILARITY)
     top = above[np.argpartition(-best[above], MAX_EXAMINED)[:MAX_EXAMINED]] \
         if len(above) > MAX_EXAMINED else above
-    order = top[np.argsort(-best[top], kind="stable")]
+    ranked = [vectors.statement_ids[number] for number in top[np.argsort(-best[top], kind="stable")]]
+    translated = translate_to_german(text) if keyword_search and page.query_lang == "en" else None
+    if translated:
+        found = [statement_id for statement_id in keyword_search(translated)[:FUSED_DEPTH]
+                 if (vectors.position(statement_id) is not None
+                     and best[vectors.position(statement_id)] >= TRANSLATED_MIN_SIMILARITY)]
+        head = fuse(ranked[:FUSED_DEPTH], found)
+        fused = set(head)
+        ranked = head + [statement_id for statement_id in ranked[FUSED_DEPTH:]
+                         if statement_id not in fused]
     checks = _checks(parts, store, data_dir)
     skip = set(exclude)
-    for start in range(0, len(order), LOAD_BATCH):
-        batch = [(vectors.statement_ids[number], float(best[number]))
-                 for number in order[start:start + LOAD_BATCH]]
+    for start in range(0, len(ranked), LOAD_BATCH):
+        batch = [(statement_id, float(best[vectors.position(statement_id)]))
+                 for statement_id in ranked[start:start + LOAD_BATCH]]
         loaded = store.get_statements(statement_id for statement_id, _score in batch
                                       if statement_id not in skip)
         for statement_id, similarity in batch:

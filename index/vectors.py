@@ -85,7 +85,8 @@ class VectorSet:
         self.hashes = {statement_id: digest for statement_id, (_s, _e, digest) in latest.items()
                        if digest}
         self.statement_ids = sorted(self.hashes)
-        number_of = {statement_id: index for index, statement_id in enumerate(self.statement_ids)}
+        number_of = self._numbers = {statement_id: index
+                                     for index, statement_id in enumerate(self.statement_ids)}
         # per segment: its matrix, where each entry's rows start, and the statement number of
         # each entry (-1 where a later entry replaced it)
         self._parts = []
@@ -100,6 +101,11 @@ class VectorSet:
             if starts and any(owner >= 0 for owner in owners):
                 self._parts.append((matrix, np.array(starts, dtype=np.int64),
                                     np.array(owners, dtype=np.int64)))
+
+    def position(self, statement_id: str) -> int | None:
+        """Where a statement stands in ``statement_ids`` (and in ``best_similarities``); None
+        for a statement without vectors."""
+        return self._numbers.get(statement_id)
 
     @property
     def rows(self) -> int:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from archive.lifecycle import open_store
-from index import vectors
+from index import dictionary, vectors
 from index.vectors import find_vector_drift, get_vector_set
 from web.commands import open_writable_store
 
@@ -133,3 +135,17 @@ def test_the_quote_check_names_the_statement_a_quote_may_translate(client, runne
     assert report.exit_code == 1 and "FGPN-RXWX (John Schulman" in report.output
     unrelated = client.get("/api/check", query_string={"quote": "The weather in Paris is lovely"})
     assert not any("translation of it" in notice for notice in unrelated.get_json()["notices"])
+
+
+def test_an_english_query_is_also_translated_with_the_ding_dictionary_when_installed():
+    if not dictionary.DING_FILE.is_file():
+        pytest.skip("Debian's trans-de-en is not installed (.ci/run installs it)")
+    translated = dictionary.translate_to_german("taking a sabbatical in Berkeley")
+    assert "Bildungsurlaub" in translated.split(" OR ") and "Berkeley" in translated
+
+
+def test_search_by_meaning_works_without_the_dictionary(client, monkeypatch, tmp_path):
+    monkeypatch.setattr(dictionary, "DING_FILE", tmp_path / "not-installed")
+    monkeypatch.setattr(dictionary, "_table", None)
+    assert dictionary.translate_to_german("sabbatical") is None
+    assert meaning_ids(search(client, q=SABBATICAL))[0] == "M53G-3GCT"

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from archive.records import Statement
 from archive.store import StatementNotFoundError
-from index.meaning import find_by_meaning, wants_meaning
+from index.meaning import FUSED_DEPTH, find_by_meaning, wants_meaning
 from index.results import MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchPage, SearchParameterError
 from web.errors import ApiError
 from web.resources import get_data_dir, get_engine, get_store
@@ -115,7 +115,13 @@ def add_meaning_hits(page: SearchPage, params: dict) -> None:
     if page.total > len(found):  # the keyword results go on beyond this page
         found.update(get_engine().search_ids(params["query"], store=get_store(), sort="newest",
                                              **filters))
+
+    def keyword_search(query: str) -> list[str]:  # a translated query (index.dictionary)
+        return [hit.statement_id for hit in get_engine().search(
+            query, store=get_store(), per_page=FUSED_DEPTH, **filters).hits]
+
     meaning = find_by_meaning(params["query"], store=get_store(), data_dir=get_data_dir(),
-                              exclude=found, limit=params["per_page"], **filters)
+                              exclude=found, limit=params["per_page"],
+                              keyword_search=keyword_search, **filters)
     page.meaning_hits = meaning.hits
     page.notices.extend(notice for notice in meaning.notices if notice not in page.notices)
