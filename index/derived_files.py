@@ -17,6 +17,7 @@ from pathlib import Path
 from index.engine import IndexLockTimeoutError
 
 LOCK_FILE = "write.lock"
+WRITE_LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before it gives up
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -30,9 +31,10 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 @contextmanager
-def write_lock(root: Path, timeout: float, what: str = "search index") -> Iterator[None]:
+def write_lock(root: Path, timeout: float | None = None, what: str = "search index") -> Iterator[None]:
     """Exclusive right to write the directory ``root``, across processes;
-    IndexLockTimeoutError after ``timeout`` seconds."""
+    IndexLockTimeoutError after ``timeout`` seconds (default WRITE_LOCK_TIMEOUT)."""
+    timeout = WRITE_LOCK_TIMEOUT if timeout is None else timeout
     root.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(root / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
     try:

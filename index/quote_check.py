@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from archive.citation_ids import CitationRef
 from archive.cite import format_citation
@@ -31,6 +32,7 @@ from archive.store import ArchiveStore, PersonNotFoundError
 from archive.vocabulary import language_name
 from index.alignment import Alignment, Difference, align, tokenize_quote
 from index.engine import SearchEngine
+from index.meaning import find_by_meaning, guess_language
 from index.results import SearchParameterError
 from index.service import INDEX_BEING_BUILT, search
 from index.speakers import SpeakerDirectory
@@ -50,6 +52,10 @@ QUERY_WORDS = 32         # the query language's limit: longer quotes are searche
 CLOSE_MAX_EDITS = 6
 CLOSE_MIN_SIMILARITY = 0.75
 LOOSE_MIN_SHARE = 0.7
+# A statement in another language this close to a quote nothing holds is named as what the
+# quote may translate (a paraphrase in the same language scores 0.4-0.7, a translation of a
+# sentence 0.75 and more with the multilingual model).
+TRANSLATION_MIN_SIMILARITY = 0.6
 _QUERY_OPERATORS = {"OR", "AND", "NOT", "TO"}
 
 
@@ -240,10 +246,12 @@ def speaker_coverage(store: ArchiveStore, speaker: str) -> Coverage:
 def check_quote(quote: str, *, store: ArchiveStore, engine: SearchEngine,
                 permalink: Callable[[str, str], str], speaker: str | None = None,
                 date_from: str | None = None, date_to: str | None = None,
-                accessed: date | None = None) -> QuoteCheck:
+                accessed: date | None = None, data_dir: Path | None = None) -> QuoteCheck:
     """Check a quote against the archive; ``permalink(statement_id, locator)`` makes the
     address a citation carries. Raises QuoteCheckInputError for a quote that cannot be
-    checked (a SearchParameterError) and SearchParameterError for a bad filter."""
+    checked (a SearchParameterError) and SearchParameterError for a bad filter. With the
+    data directory, a quote nothing holds is also looked for by meaning, and a statement that
+    says the same in another language is named (the quote may be its translation)."""
     quote = read_quote(quote)
     tokens = tokenize_quote(quote)
     page = search(engine, search_query(tokens.words), store=store, speaker=speaker,
@@ -282,7 +290,27 @@ def check_quote(quote: str, *, store: ArchiveStore, engine: SearchEngine,
     if best and best.translation_note:
         result.notices.append("The best match is a translation, not the original wording: see"
                               " its translation note.")
+    if result.verdict == "not_found" and data_dir is not None:
+        result.notices.extend(_translated_match(quote, store, data_dir, speaker, date_from, date_to))
     return result
+
+
+def _translated_match(quote: str, store: ArchiveStore, data_dir: Path, speaker: str | None,
+                      date_from: str | None, date_to: str | None) -> list[str]:
+    """A notice naming the statement that says the same in another language, when search by
+    meaning finds one close enough (index.meaning); none otherwise."""
+    found = find_by_meaning(quote, store=store, data_dir=data_dir, speaker=speaker,
+                            date_from=date_from, date_to=date_to, limit=1)
+    if not found.hits or found.hits[0].similarity < TRANSLATION_MIN_SIMILARITY:
+        return []
+    hit = found.hits[0]
+    language = language_name(hit.statement.content.lang)
+    if not hit.other_language and guess_language(quote):
+        return []
+    return [f"No statement holds these words, but {hit.statement_id}"
+            f" ({hit.statement.speaker.name}, {_day(hit.statement.content.posted_at)}) says the"
+            f" same in {language} (similarity {hit.similarity:.2f}): the quote may be a"
+            " translation of it."]
 
 
 def format_check_report(check: QuoteCheck) -> str:

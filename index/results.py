@@ -58,3 +58,5 @@ class SearchPage:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
     notices: list[str] = field(default_factory=list)
+    # found by meaning, not by these words (index.meaning.MeaningHit; web.search_request)
+    meaning_hits: list = field(default_factory=list)

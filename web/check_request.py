@@ -9,7 +9,7 @@ from index.quote_check import QuoteCheck, check_quote
 from index.results import SearchParameterError
 from web.errors import ApiError
 from web.payloads import permalink
-from web.resources import get_engine, get_store
+from web.resources import get_data_dir, get_engine, get_store
 from web.search_request import parameter_error
 
 CHECK_FIELDS = ("quote", "speaker", "from", "to")
@@ -41,6 +41,7 @@ def run_check(params: Mapping[str, str]) -> QuoteCheck:
     try:
         return check_quote(params.get("quote", ""), store=get_store(), engine=get_engine(),
                            permalink=permalink, speaker=filters["speaker"],
-                           date_from=filters["from"], date_to=filters["to"])
+                           date_from=filters["from"], date_to=filters["to"],
+                           data_dir=get_data_dir())
     except SearchParameterError as error:  # the quote or a filter
         raise parameter_error(error) from None

@@ -30,6 +30,7 @@ from archive.summary import format_statement_summary
 from index.engine import IndexLockTimeoutError
 from index.quote_check import check_quote, format_check_report
 from index.results import SearchParameterError
+from index.vectors import find_vector_drift, sync_vectors
 from web.hosts import LOCAL_BASE_URL
 from web.payloads import permalink
 from web.resources import get_data_dir, get_engine
@@ -93,7 +94,7 @@ def check_command(quote: str, speaker: str, date_from: str, date_to: str) -> Non
         try:
             result = check_quote(quote, store=store, engine=get_engine(), permalink=permalink,
                                  speaker=speaker or None, date_from=date_from or None,
-                                 date_to=date_to or None)
+                                 date_to=date_to or None, data_dir=get_data_dir())
         except SearchParameterError as error:  # the quote or a filter
             raise click.UsageError(f"{names.get(error.parameter, error.parameter)}:"
                                    f" {error.message}") from None
@@ -122,6 +123,7 @@ def verify_command(checkpoint_file: Path | None) -> None:
     with open_store(get_data_dir()) as store:
         problems, notices = check_archive(store)
         problems += get_engine().drift(store)
+        vector_lines = find_vector_drift(store, get_data_dir())
         count = store.count_statements(include_withdrawn=True)
         size = store.log_size()
         if checkpoint is not None:
@@ -134,6 +136,8 @@ def verify_command(checkpoint_file: Path | None) -> None:
                    " kept; import an export with their whole text (X: note-tweet.js) to complete them:")
         for notice in notices:
             click.echo(f"  {notice}")
+    for line in vector_lines:  # derived data that `encode` completes: not a problem
+        click.echo(line)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -270,7 +274,28 @@ def reindex_command() -> None:
             count = get_engine().rebuild(store)
         except (OSError, IndexLockTimeoutError) as error:
             raise click.ClickException(f"search index not rebuilt: {error}") from None
-    click.echo(f"Search index rebuilt: {count} statements.")
+        try:
+            encoded = sync_vectors(store, get_data_dir(), fresh=True)
+        except (OSError, IndexLockTimeoutError) as error:
+            raise click.ClickException(f"vectors not rebuilt: {error}") from None
+    click.echo(f"Search index rebuilt: {count} statements. Vectors rebuilt: {encoded} statements.")
+
+
+@click.command("encode")
+@with_appcontext
+def encode_command() -> None:
+    """Compute the sentence vectors that search by meaning needs, for every statement without
+    them (after an import; resumes where an interrupted run stopped)."""
+    progress = ProgressDisplay(sys.stderr, is_tty=sys.stderr.isatty())
+    with open_store(get_data_dir()) as store:
+        try:
+            count = sync_vectors(store, get_data_dir(),
+                                 progress=lambda done, todo: progress(done, done / max(todo, 1)))
+        except (OSError, IndexLockTimeoutError) as error:
+            progress.finish()
+            raise click.ClickException(f"vectors not computed: {error}") from None
+    progress.finish()
+    click.echo(f"Vectors computed: {count} statement(s); search by meaning is complete.")
 
 
 @click.command("backup")
@@ -399,6 +424,6 @@ def extract_command(article_file: Path, source_url: str, source_title: str, lang
 
 def init_app(app: Flask) -> None:
     for command in (init_command, show_command, check_command, verify_command, import_command,
-                    export_command, reindex_command, backup_command, checkpoint_command,
-                    verify_proof_command, add_command, extract_command):
+                    export_command, reindex_command, encode_command, backup_command,
+                    checkpoint_command, verify_proof_command, add_command, extract_command):
         app.cli.add_command(command)

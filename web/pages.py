@@ -76,6 +76,7 @@ def search():
     return render_template(
         "search.html", page=page, statements=statements, args=args, facets=FACETS,
         sorts=SORTS, active=active, search_url=search_url, offer_check=offer_check,
+        language_name=language_name,
         json_url=url_for("pages.search_json", **args),
         feed_url=url_for("feeds.search_feed", **feed_parameters(args)),
         feed_title=describe_search_feed(args),

@@ -74,6 +74,8 @@ def build_search_payload(page: SearchPage, statements: dict[str, Statement]) -> 
                           for f in page.facets.get(name, [])] for name in FACETS},
         "suggestion": page.suggestion,
         "notices": list(page.notices),
+        "meaning_results": [build_result_item(hit.statement, hit.snippet_html)
+                            | {"similarity": hit.similarity} for hit in page.meaning_hits],
     }
 
 

@@ -7,9 +7,10 @@ from collections.abc import Iterator, Mapping
 from archive.records import Statement
 from archive.store import StatementNotFoundError
 from index import service
+from index.meaning import FUSED_DEPTH, find_by_meaning, wants_meaning
 from index.results import MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchPage, SearchParameterError
 from web.errors import ApiError
-from web.resources import get_engine, get_store
+from web.resources import get_data_dir, get_engine, get_store
 
 FILTERS = ("speaker", "lang", "platform", "kind", "from", "to")
 # Every parameter a search reads; links to other pages of a search carry these and no others.
@@ -88,9 +89,10 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
     params = read_search_args(args)
     store = get_store()
     try:
-        page = service.search(get_engine(), params.pop("query"), store=store, **params)
+        page = service.search(get_engine(), store=store, **params)
     except SearchParameterError as error:
         raise parameter_error(error) from None
+    add_meaning_hits(page, params)
     statements = {}
     for hit in page.hits:
         statement = hit.statement  # read from the archive by this search already
@@ -102,3 +104,26 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
         if not statement.is_withdrawn:
             statements[hit.statement_id] = statement
     return page, statements
+
+
+def add_meaning_hits(page: SearchPage, params: dict) -> None:
+    """The statements found by meaning and not by the words (index.meaning), on a search's
+    first page, with their notice; the keyword results stay as they are."""
+    if params["page"] != 1 or not wants_meaning(params["query"], page.total, params["per_page"]):
+        return
+    filters = {name: value for name, value in params.items()
+               if name not in ("query", "sort", "page", "per_page")}
+    found = {hit.statement_id for hit in page.hits}
+    if page.total > len(found):  # the keyword results go on beyond this page
+        found.update(service.search_ids(get_engine(), params["query"], store=get_store(),
+                                        sort="newest", **filters))
+
+    def keyword_search(query: str) -> list[str]:  # a translated query (index.dictionary)
+        return [hit.statement_id for hit in service.search(
+            get_engine(), query, store=get_store(), per_page=FUSED_DEPTH, **filters).hits]
+
+    meaning = find_by_meaning(params["query"], store=get_store(), data_dir=get_data_dir(),
+                              exclude=found, limit=params["per_page"],
+                              keyword_search=keyword_search, **filters)
+    page.meaning_hits = meaning.hits
+    page.notices.extend(notice for notice in meaning.notices if notice not in page.notices)

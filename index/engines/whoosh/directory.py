@@ -25,14 +25,13 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from archive.data_dir import index_path
-from index.derived_files import write_atomically, write_lock
+from index.derived_files import WRITE_LOCK_TIMEOUT, write_atomically, write_lock
 from index.engine import IndexUnavailableError
 from index.engines.whoosh.schema import INDEX_FORMAT, build_schema
 
 CURRENT_FILE = "CURRENT"
 APPLIED_FILE = "applied_change"
 FORMAT_FILE = "format"
-WRITE_LOCK_TIMEOUT = 120.0
 MAX_POOLED_READERS = 16
 
 
