@@ -12,6 +12,7 @@ and folding runs before stemming so that ``Führungskräfte``, ``Fuhrungskrafte`
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -125,12 +126,22 @@ def german_stem(word: str) -> str:
     return marked.lower()
 
 
-_ENGLISH = snowballstemmer.stemmer("english")  # Porter2
+# A Snowball stemmer keeps the word it works on in the object: one per thread, or threads
+# stemming at once corrupt each other's words.
+_ENGLISH = threading.local()
+
+
+def english_stem(word: str) -> str:
+    """The Porter2 stem of a word (uncached)."""
+    stemmer = getattr(_ENGLISH, "stemmer", None)
+    if stemmer is None:
+        stemmer = _ENGLISH.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def english_stem_cached(word: str) -> str:
-    return _ENGLISH.stemWord(word)
+    return english_stem(word)
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:

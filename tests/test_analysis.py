@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from index.analysis import document_terms, fold, german_stem, query_terms
+from index.analysis import document_terms, english_stem, fold, german_stem, query_terms
 
 
 @pytest.mark.parametrize("spellings", [
@@ -62,3 +64,26 @@ def test_apostrophes_however_typed_split_words_alike():
     assert words_of("donʼt") == words_of("don’t") == words_of("don't") == ["don", "t"]
     assert document_terms("Trumpʼs", "en") == document_terms("Trump's", "en")
     assert [start for _word, start, _end in tokenize("Iʼm here")] == [0, 2, 4]
+
+
+def test_english_stems_are_the_same_when_threads_stem_at_once():
+    """A server's threads stem at the same time: each gets the stems one thread alone gets
+    (a Snowball stemmer object shared by threads mixes up their words)."""
+    words = [stem + suffix
+             for stem in ("connect", "relat", "general", "happi", "nation", "hope", "argu", "organ")
+             for suffix in ("ing", "ed", "ational", "ness", "fully", "ization", "iveness", "ly")] * 200
+    expected = [english_stem(word) for word in words]
+    results: list = []
+
+    def stem_all() -> None:
+        try:
+            results.append([english_stem(word) for word in words])
+        except Exception as error:  # noqa: BLE001 - the race shows as any error
+            results.append(error)
+
+    threads = [threading.Thread(target=stem_all) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 8
