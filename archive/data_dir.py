@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR_VARIABLE = "VERBATIM_DATA_DIR"
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
+SEED_FILE = PROJECT_ROOT / "fixtures" / "seed.json"  # the seed collection (archive.seed)
 
 
 def resolve_data_dir(value: str | os.PathLike | None = None) -> Path:

@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.data_dir import PROJECT_ROOT
+from archive.data_dir import SEED_FILE
 from archive.importers.bundle import load_bundle, read_bundle
 from archive.records import InvalidRecordError
 from archive.store import ArchiveStore
 
-SEED_FILE = PROJECT_ROOT / "fixtures" / "seed.json"
 SEED_REASON = "first archived from the seed collection"
 
 

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from archive.citation_ids import compute_check_character
+from archive.data_dir import SEED_FILE
 from archive.importers.files import detect_format
 from archive.lifecycle import init_archive, open_store
-from archive.seed import SEED_FILE
 
 ARTICLE = ("Stadt plant neue Brücke\n\nDie Bürgermeisterin sprach am Montag im Rat. „Wir bauen"
            " die Brücke bis 2027“, sagte Anna Beispiel.\n\nDer Kämmerer warnte: „Das Geld reicht"

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archive.citation_ids import InvalidCitationIdError, normalise_citation_id
+from archive.data_dir import SEED_FILE
 from archive.dates import InvalidDateError
 from archive.export import EXPORT_FORMAT, EXPORT_VERSION
 from archive.importers.files import MAX_LINE_BYTES, LineReader, decode_line
@@ -152,9 +153,8 @@ def load_verbatim(store: ArchiveStore, parsed: ParsedFile, options: ImportOption
 def _holds_only_the_seed(store: ArchiveStore) -> bool:
     """Whether the archive is new: nothing in it but the seed collection as loaded (which a new
     data directory gets at its first start), or nothing at all."""
-    from archive.seed import read_seed  # here: the seed is loaded by this package's bundle code
-
-    seed_ids = {item["statement_id"] for item in read_seed()["statements"]}
+    seed_ids = {item["statement_id"]
+                for item in json.loads(SEED_FILE.read_text(encoding="utf-8"))["statements"]}
     if store.count_statements(include_withdrawn=True) > len(seed_ids):
         return False
     return all(statement.statement_id in seed_ids and len(statement.revisions) == 1
