@@ -300,3 +300,31 @@ def search_ids(engine: SearchEngine, query: str, *, store: ArchiveStore, speaker
             ranked = reading.rank(built.query, built.scored, matches, sort, max(matches.total, 1),
                                   _rank_deadline(SEARCH_TIME_BUDGET))[0]
         return [statement_id for statement_id, _score in ranked]
+
+
+def matching_ids(engine: SearchEngine, query: str, *, store: ArchiveStore, deadline: float,
+                 speaker: str | None = None, lang: str | None = None, platform: str | None = None,
+                 kind: str | None = None, date_from: str | None = None,
+                 date_to: str | None = None) -> set[str] | None:
+    """Every statement ID the search matches (near matches included), as ``search_ids`` finds
+    them, or None when they cannot all be found by ``deadline`` (``time.monotonic()``): for
+    telling other lists apart from a search's results within a request's time."""
+    filters = check_parameters(speaker, lang, platform, kind, date_from, date_to, "newest", 1, 1)
+    parsed = parse_query(query if isinstance(query, str) else "")
+    with engine.reading(store) as reading:
+        if reading is None:
+            return set()
+        try:
+            speakers, built, matches = _match(reading, parsed, filters, deadline)
+            if matches.incomplete or time.monotonic() > deadline:
+                return None
+            near = _near_matches(store, reading, parsed, filters, speakers, matches.total, deadline)
+        except MatchTimeoutError:
+            return None
+        if near is not None:
+            built, matches = near.built, near.matches
+        ranked, _notices = reading.rank(built.query, False, matches, "newest", max(matches.total, 1),
+                                        deadline)
+        if time.monotonic() > deadline:
+            return None
+        return {statement_id for statement_id, _score in ranked}

@@ -262,14 +262,13 @@ def test_compound_splitting_precision_on_the_german_corpus(full_corpus, monkeypa
 
     from index import query_builder
     from index.analysis import fold, query_terms
-    from index.engines.whoosh.directory import get_index_directory
 
     store, data_dir = full_corpus
-    ix = get_index_directory(data_dir).live_generation()[1]
     before_total = added_total = added_wrong = 0
     expansions = {}
-    with ix.searcher() as searcher:
-        builder = query_builder.QueryBuilder(searcher.reader(), None, [])
+    with WhooshEngine(data_dir).reading(store) as reading:
+        searcher = reading.searcher
+        builder = query_builder.QueryBuilder(reading, None, [])
         german = set(searcher.docs_for_query(wq.Term("lang", "de")))
         for word, wrong in COMPOUND_JUDGEMENTS.items():
             plain = wq.Or([wq.Term("words", term) for term in query_terms(word)])

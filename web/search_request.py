@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 
 from archive.records import Statement
@@ -12,6 +13,12 @@ from index.results import MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchPage, Sea
 from web.errors import ApiError
 from web.resources import get_data_dir, get_engine, get_store
 
+# The keyword results the meaning results must leave out are found within these seconds and
+# this count; a search that matches more shows no meaning results, and says so.
+MEANING_EXCLUSION_TIME = 0.25
+MEANING_EXCLUSION_LIMIT = 1_000
+MEANING_SKIPPED = ("Not searched by meaning: these words match too many statements to tell"
+                   " other statements apart from them in time.")
 FILTERS = ("speaker", "lang", "platform", "kind", "from", "to")
 # Every parameter a search reads; links to other pages of a search carry these and no others.
 SEARCH_PARAMETERS = ("q", *FILTERS, "sort", "page", "per_page")
@@ -114,9 +121,17 @@ def add_meaning_hits(page: SearchPage, params: dict) -> None:
     filters = {name: value for name, value in params.items()
                if name not in ("query", "sort", "page", "per_page")}
     found = {hit.statement_id for hit in page.hits}
+    if page.total > MEANING_EXCLUSION_LIMIT:
+        page.notices.append(MEANING_SKIPPED)
+        return
     if page.total > len(found):  # the keyword results go on beyond this page
-        found.update(service.search_ids(get_engine(), params["query"], store=get_store(),
-                                        sort="newest", **filters))
+        everything = service.matching_ids(get_engine(), params["query"], store=get_store(),
+                                          deadline=time.monotonic() + MEANING_EXCLUSION_TIME,
+                                          **filters)
+        if everything is None:
+            page.notices.append(MEANING_SKIPPED)
+            return
+        found |= everything
 
     def keyword_search(query: str) -> list[str]:  # a translated query (index.dictionary)
         return [hit.statement_id for hit in service.search(
