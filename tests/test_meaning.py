@@ -11,7 +11,9 @@ import pytest
 from archive.lifecycle import open_store
 from index import dictionary, vectors
 from index.vectors import find_vector_drift, get_vector_set
+from web import search_request
 from web.commands import open_writable_store
+from web.search_request import MEANING_SKIPPED
 
 SABBATICAL = "taking a sabbatical until the end of the year"  # Brockman's post, stored in German
 LEAVING = "difficult decision to leave OpenAI"  # Schulman's post, stored in German
@@ -51,6 +53,16 @@ def test_a_full_page_of_keyword_results_and_a_short_query_shows_no_meaning_resul
     assert found["total"] > 1 and found["meaning_results"] == []
     sentence = search(client, q="OpenAI is a company that builds AI", per_page=1)
     assert len(sentence["meaning_results"]) <= 1  # five words or more: a sentence, at most a page
+
+
+def test_a_sentence_with_too_many_keyword_results_to_leave_out_says_so(client, monkeypatch):
+    sentence = "OpenAI OR Auszeit OR Entscheidung OR Forscher OR Welt"  # five words
+    found = search(client, q=sentence, per_page=1)
+    assert found["total"] > 1 and MEANING_SKIPPED not in found["notices"]
+    monkeypatch.setattr(search_request, "MEANING_EXCLUSION_LIMIT", 1)  # fewer than it matches
+    skipped = search(client, q=sentence, per_page=1)
+    assert skipped["meaning_results"] == [] and MEANING_SKIPPED in skipped["notices"]
+    assert skipped["results"] == found["results"] and skipped["total"] == found["total"]
 
 
 def test_filters_and_not_apply_to_meaning_results(client):
