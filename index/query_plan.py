@@ -71,17 +71,3 @@ NOTHING = Nothing()
 
 Plan = Term | Phrase | Or | And | AndNot | AndMaybe | Every | Nothing
 
-
-def plan_terms(plan: Plan, field: str = "words") -> set[str]:
-    """The terms of ``field`` that the plan's positive parts name (what a score counts)."""
-    if isinstance(plan, Term):
-        return {plan.text} if plan.field == field else set()
-    if isinstance(plan, Phrase):
-        return set(plan.words) if plan.field == field else set()
-    if isinstance(plan, Or | And):
-        return set().union(*(plan_terms(part, field) for part in plan.parts))
-    if isinstance(plan, AndNot):
-        return plan_terms(plan.positive, field)
-    if isinstance(plan, AndMaybe):
-        return plan_terms(plan.required, field) | plan_terms(plan.optional, field)
-    return set()
