@@ -279,6 +279,19 @@ def search(engine: SearchEngine, query: str, *, store: ArchiveStore, speaker: st
         return _run(engine, query, store, filters, sort, page, per_page)
 
 
+def _every_match(store: ArchiveStore, reading: IndexReading, parsed: ParsedQuery,
+                 filters: list[Filter], deadline: float | None = None
+                 ) -> tuple[BuiltQuery, Matches, NearMatches | None]:
+    """Every statement the search matches, with no paging window: the planned query, its
+    matches, and the near matches that replace them when the query falls back to those.
+    MatchTimeoutError when not every phrase could be checked by ``deadline``."""
+    speakers, built, matches = _match(reading, parsed, filters, deadline)
+    if matches.incomplete:
+        raise MatchTimeoutError
+    return built, matches, _near_matches(store, reading, parsed, filters, speakers, matches.total,
+                                         deadline)
+
+
 def search_ids(engine: SearchEngine, query: str, *, store: ArchiveStore, speaker: str | None = None,
                lang: str | None = None, platform: str | None = None, kind: str | None = None,
                date_from: str | None = None, date_to: str | None = None,
@@ -291,8 +304,7 @@ def search_ids(engine: SearchEngine, query: str, *, store: ArchiveStore, speaker
     with engine.reading(store) as reading:
         if reading is None:
             return []
-        speakers, built, matches = _match(reading, parsed, filters)
-        near = _near_matches(store, reading, parsed, filters, speakers, matches.total)
+        built, matches, near = _every_match(store, reading, parsed, filters)
         if near is not None:
             ranked = _ranked_near(store, reading, near, sort, max(near.matches.total, 1),
                                   SEARCH_TIME_BUDGET, [])[0]
@@ -315,10 +327,7 @@ def matching_ids(engine: SearchEngine, query: str, *, store: ArchiveStore, deadl
         if reading is None:
             return set()
         try:
-            speakers, built, matches = _match(reading, parsed, filters, deadline)
-            if matches.incomplete or time.monotonic() > deadline:
-                return None
-            near = _near_matches(store, reading, parsed, filters, speakers, matches.total, deadline)
+            built, matches, near = _every_match(store, reading, parsed, filters, deadline)
         except MatchTimeoutError:
             return None
         if near is not None:
