@@ -19,7 +19,7 @@ import numpy as np
 
 from archive.records import Statement
 from archive.store import ArchiveStore
-from index.analysis import english_stem_cached, fold, german_stem, words_of
+from index.analysis import query_terms, words_of
 from index.cache import BoundedCache
 from index.dictionary import ENGLISH_FUNCTION_WORDS, translate_to_german
 from index.embedding import encode_texts
@@ -111,11 +111,6 @@ def _collect(node, parts: _QueryParts, negated: bool = False) -> None:
         (parts.excluded if negated else parts.text).append(node.text)
 
 
-def _forms(word: str) -> set[str]:
-    plain = fold(word)
-    return {plain, german_stem(plain), english_stem_cached(plain)}
-
-
 def _checks(parts: _QueryParts, store: ArchiveStore,
             data_dir: Path) -> list[Callable[[Statement], bool]]:
     checks: list[Callable[[Statement], bool]] = []
@@ -127,9 +122,10 @@ def _checks(parts: _QueryParts, store: ArchiveStore,
     for item in parts.excluded_filters:
         check = filter_check(item, speakers)
         checks.append(lambda statement, check=check: not check(statement))
-    excluded = {form for text in parts.excluded for word in words_of(text) for form in _forms(word)}
+    excluded = {form for text in parts.excluded for word in words_of(text)
+                for form in query_terms(word)}
     if excluded:
-        checks.append(lambda statement: not any(_forms(word) & excluded
+        checks.append(lambda statement: not any(excluded.intersection(query_terms(word))
                                                 for word in words_of(statement.text)))
     return checks
 
