@@ -28,7 +28,7 @@ from bench.quote_cases import import_corpora
 from index import service
 from index.dictionary import translate_to_german
 from index.engines.whoosh.engine import WhooshEngine
-from index.meaning import FUSED_DEPTH, find_by_meaning, guess_language, wants_meaning
+from index.meaning import add_meaning_hits, find_by_meaning, guess_language
 from index.vectors import get_vector_set, sync_vectors
 
 OUT = Path(__file__).resolve().parent / "out" / "meaning"
@@ -44,10 +44,9 @@ def keyword_ranking(store, data_dir: Path, query: str, depth: int = DEPTH) -> li
 
 def meaning_ranking(store, data_dir: Path, query: str, depth: int = DEPTH,
                     exclude: set[str] | None = None, translated: bool = True) -> list[str]:
-    search = (lambda text: keyword_ranking(store, data_dir, text, FUSED_DEPTH)) if translated else None
     return [hit.statement_id for hit in
-            find_by_meaning(query, store=store, data_dir=data_dir, limit=depth,
-                            exclude=exclude or (), keyword_search=search).hits]
+            find_by_meaning(query, engine=WhooshEngine(data_dir), store=store, data_dir=data_dir,
+                            limit=depth, exclude=exclude or (), translate=translated).hits]
 
 
 def dictionary_ranking(store, data_dir: Path, query: str) -> list[str]:
@@ -57,15 +56,14 @@ def dictionary_ranking(store, data_dir: Path, query: str) -> list[str]:
 
 def shown(store, data_dir: Path, query: str, per_page: int = PAGE) -> list[str]:
     """What the search page shows on its first page: the keyword results, then the meaning
-    results (web.search_request.add_meaning_hits)."""
-    page = service.search(WhooshEngine(data_dir), query, store=store, per_page=per_page)
-    keyword = [hit.statement_id for hit in page.hits]
-    if not wants_meaning(query, page.total, per_page):
-        return keyword
-    found = set(keyword)
-    if page.total > len(found):
-        found.update(service.search_ids(WhooshEngine(data_dir), query, store=store, sort="newest"))
-    return keyword + meaning_ranking(store, data_dir, query, per_page, found)
+    results (index.meaning.add_meaning_hits)."""
+    params = {"query": query, "speaker": None, "lang": None, "platform": None, "kind": None,
+              "date_from": None, "date_to": None, "sort": "relevance", "page": 1,
+              "per_page": per_page}
+    engine = WhooshEngine(data_dir)
+    page = service.search(engine, store=store, **params)
+    add_meaning_hits(page, engine, store, data_dir, params)
+    return [hit.statement_id for hit in page.hits] + [hit.statement_id for hit in page.meaning_hits]
 
 
 def rankings(store, data_dir: Path, query: str) -> dict[str, list[str]]:

@@ -2,32 +2,34 @@
 the same out, best first, in any language the model knows — with the search's filters and
 its ``-word``/``NOT`` exclusions applied and the keyword search's own hits left out.
 
-It answers beside the keyword search (``index.search``), never instead of it: only when the
+It answers beside the keyword search (``index.service``), never instead of it: only when the
 keyword hits are fewer than a page or the query is a sentence (``wants_meaning``), and only
 once every statement has its vectors (``index.vectors``: a small backlog is encoded on the
-spot, an import's waits for ``flask --app web encode``); until then it says so.
+spot, an import's waits for ``flask --app web encode``); until then it says so. The nearest
+statements come from the vectors; which of them pass the search's conditions, from the
+engine's index (``service.passing_ids``); their words, from the archive.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from archive.records import Statement
 from archive.store import ArchiveStore
-from index.analysis import query_terms, words_of
-from index.cache import BoundedCache
+from index import service
+from index.analysis import words_of
 from index.dictionary import ENGLISH_FUNCTION_WORDS, translate_to_german
 from index.embedding import encode_texts
-from index.metadata_filters import filter_check, language_of
-from index.query_language import AllOf, AnyOf, Filter, Fuzzy, Not, Phrase, Prefix, Word, parse_query
+from index.engine import SearchEngine
+from index.metadata_filters import language_of
+from index.query_language import AllOf, AnyOf, Fuzzy, Not, Phrase, Prefix, Word, parse_query
+from index.results import SearchPage
 from index.search_parameters import check_parameters
 from index.snippets import make_snippet
-from index.speakers import SpeakerDirectory
 from index.vectors import bring_up_to_date, get_vector_set
 
 # Below this cosine similarity of its best sentence a statement is not shown as found by
@@ -41,11 +43,20 @@ RRF_K = 60
 TRANSLATED_MIN_SIMILARITY = 0.25
 # A query of this many words or more is a sentence: search by meaning even beside a full page.
 SENTENCE_WORDS = 5
-LOAD_BATCH = 100
-# The nearest statements read from the archive to test against the filters, at most: a filter
-# few of them pass (one speaker among many) shows fewer meaning results rather than reading
-# the archive for seconds.
+# The nearest statements tested against the search's conditions: first FUSED_DEPTH, then, when
+# too few of them pass (one speaker among many), at most this many; a filter that lets fewer
+# through shows fewer meaning results.
 MAX_EXAMINED = 200
+# The keyword results the meaning results must leave out are found within these seconds and
+# this count; a search that matches more shows no meaning results, and says so.
+EXCLUSION_TIME = 0.25
+EXCLUSION_LIMIT = 1_000
+# The translated query's search (index.dictionary) is ranked within these seconds, and the
+# nearest statements are tested against the search's conditions within these.
+TRANSLATED_SEARCH_TIME = 0.1
+CONDITIONS_TIME = 0.1
+MEANING_SKIPPED = ("Not searched by meaning: these words match too many statements to tell"
+                   " other statements apart from them in time.")
 VECTORS_INCOMPLETE = ("Search by meaning is not ready: not every statement has been encoded yet"
                       " (flask --app web encode), so only statements with these words are shown.")
 _GERMAN_WORDS = frozenset(
@@ -53,9 +64,6 @@ _GERMAN_WORDS = frozenset(
     " auch es im ist sind wird werden nach bei aus wie oder aber noch nur über dass habe hat"
     " haben wieder schon mehr sehr".split())
 _UMLAUTS = re.compile(r"[äöüßÄÖÜ]")
-# The people a speaker filter may name, per store and archive state: reading them with their
-# counts took 166 ms at 100,000 statements.
-_SPEAKERS: BoundedCache[SpeakerDirectory] = BoundedCache(8)
 
 
 @dataclass(frozen=True)
@@ -91,43 +99,15 @@ def wants_meaning(query: str, keyword_hits: int, per_page: int) -> bool:
     return bool(query.strip()) and (keyword_hits < per_page or len(words_of(query)) >= SENTENCE_WORDS)
 
 
-@dataclass
-class _QueryParts:
-    text: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
-    filters: list[Filter] = field(default_factory=list)
-    excluded_filters: list[Filter] = field(default_factory=list)
-
-
-def _collect(node, parts: _QueryParts, negated: bool = False) -> None:
+def _query_text(node, negated: bool = False) -> list[str]:
+    """The words a query asks for (not those it excludes, nor its filters), in order."""
     if isinstance(node, (AllOf, AnyOf)):
-        for child in node.children:
-            _collect(child, parts, negated)
-    elif isinstance(node, Not):
-        _collect(node.child, parts, not negated)
-    elif isinstance(node, Filter):
-        (parts.excluded_filters if negated else parts.filters).append(node)
-    elif isinstance(node, (Word, Phrase, Prefix, Fuzzy)):
-        (parts.excluded if negated else parts.text).append(node.text)
-
-
-def _checks(parts: _QueryParts, store: ArchiveStore,
-            data_dir: Path) -> list[Callable[[Statement], bool]]:
-    checks: list[Callable[[Statement], bool]] = []
-    filters = parts.filters + parts.excluded_filters
-    speakers = (_SPEAKERS.fetch((str(data_dir), store.last_change()), lambda: SpeakerDirectory.build(
-                    [person for person, _count in store.list_people()]))
-                if any(item.name == "speaker" for item in filters) else SpeakerDirectory())
-    checks.extend(filter_check(item, speakers) for item in parts.filters)
-    for item in parts.excluded_filters:
-        check = filter_check(item, speakers)
-        checks.append(lambda statement, check=check: not check(statement))
-    excluded = {form for text in parts.excluded for word in words_of(text)
-                for form in query_terms(word)}
-    if excluded:
-        checks.append(lambda statement: not any(excluded.intersection(query_terms(word))
-                                                for word in words_of(statement.text)))
-    return checks
+        return [text for child in node.children for text in _query_text(child, negated)]
+    if isinstance(node, Not):
+        return _query_text(node.child, not negated)
+    if isinstance(node, (Word, Phrase, Prefix, Fuzzy)) and not negated:
+        return [node.text]
+    return []
 
 
 def fuse(*rankings: list[str]) -> list[str]:
@@ -139,22 +119,22 @@ def fuse(*rankings: list[str]) -> list[str]:
     return sorted(scores, key=lambda statement_id: -scores[statement_id])
 
 
-def find_by_meaning(query: str, *, store: ArchiveStore, data_dir: Path, exclude: Iterable[str] = (),
-                    speaker: str | None = None, lang: str | None = None,
-                    platform: str | None = None, kind: str | None = None,
-                    date_from: str | None = None, date_to: str | None = None,
-                    limit: int = 20,
-                    keyword_search: Callable[[str], list[str]] | None = None) -> MeaningPage:
-    """At most ``limit`` statements by meaning, best first, that pass the filters (parameters
-    and those in the query), hold none of the excluded words and are not in ``exclude`` (the
-    keyword hits). With ``keyword_search`` (the engine's search with the same filters: the
-    statement IDs a query finds, best first), an English query is also translated into German
-    (index.dictionary) and that search's hits are fused with the embeddings' ranking.
+def find_by_meaning(query: str, *, engine: SearchEngine, store: ArchiveStore, data_dir: Path,
+                    exclude: Iterable[str] = (), speaker: str | None = None,
+                    lang: str | None = None, platform: str | None = None,
+                    kind: str | None = None, date_from: str | None = None,
+                    date_to: str | None = None, limit: int = 20,
+                    translate: bool = False) -> MeaningPage:
+    """At most ``limit`` statements by meaning, best first, that pass the search's conditions
+    (the filter parameters, the query's own filters and ``-word``/``NOT`` exclusions, as the
+    engine's index knows them) and are not in ``exclude`` (the keyword hits). With
+    ``translate``, an English query is also translated into German (index.dictionary), and the
+    engine's best keyword hits for the translation are fused with the embeddings' ranking.
     SearchParameterError for a bad filter, as the keyword search."""
-    parts = _QueryParts(filters=check_parameters(speaker, lang, platform, kind, date_from, date_to,
-                                                 "relevance", 1, max(limit, 1)))
-    _collect(parse_query(query).root, parts)
-    text = " ".join(parts.text).strip()
+    filters = {"speaker": speaker, "lang": lang, "platform": platform, "kind": kind,
+               "date_from": date_from, "date_to": date_to}
+    check_parameters(**filters, sort="relevance", page=1, per_page=max(limit, 1))
+    text = " ".join(_query_text(parse_query(query).root)).strip()
     page = MeaningPage(query_lang=guess_language(text))
     if not words_of(text):
         return page
@@ -162,38 +142,95 @@ def find_by_meaning(query: str, *, store: ArchiveStore, data_dir: Path, exclude:
         page.notices.append(VECTORS_INCOMPLETE)
         return page
     vectors = get_vector_set(data_dir)
-    best = vectors.best_similarities(encode_texts([text])[0])
-    above = np.flatnonzero(best >= MIN_SIMILARITY)
-    top = above[np.argpartition(-best[above], MAX_EXAMINED)[:MAX_EXAMINED]] \
-        if len(above) > MAX_EXAMINED else above
-    ranked = [vectors.statement_ids[number] for number in top[np.argsort(-best[top], kind="stable")]]
-    translated = translate_to_german(text) if keyword_search and page.query_lang == "en" else None
-    if translated:
-        found = [statement_id for statement_id in keyword_search(translated)[:FUSED_DEPTH]
-                 if (vectors.position(statement_id) is not None
-                     and best[vectors.position(statement_id)] >= TRANSLATED_MIN_SIMILARITY)]
-        head = fuse(ranked[:FUSED_DEPTH], found)
+    query_vector = encode_texts([text])[0]
+    translated = translate_to_german(text) if translate and page.query_lang == "en" else None
+    found = service.top_ids(engine, translated, store=store, limit=FUSED_DEPTH,
+                            deadline=time.monotonic() + TRANSLATED_SEARCH_TIME,
+                            **filters) if translated else []
+    seen = set(exclude)
+    for depth in (FUSED_DEPTH, MAX_EXAMINED):
+        ranked, more = _ranking(vectors, query_vector, depth, found)
+        fresh = [item for item in ranked if item[0] not in seen]
+        passing = service.passing_ids(engine, query, [statement_id for statement_id, _s in fresh],
+                                      store=store, deadline=time.monotonic() + CONDITIONS_TIME,
+                                      **filters)
+        _add_hits(page, store, [item for item in fresh if item[0] in passing], limit)
+        seen.update(statement_id for statement_id, _similarity in ranked)
+        if len(page.hits) >= limit or not more:
+            break  # a page, or every statement near enough was read
+    return page
+
+
+def _ranking(vectors, query_vector, depth: int,
+             translated_hits: list[str]) -> tuple[list[tuple[str, float]], bool]:
+    """The nearest ``depth`` statements by meaning that are near enough (MIN_SIMILARITY),
+    with the translated search's hits fused in at the head, each with its similarity; and
+    whether a greater depth may find more."""
+    positions, similarities = vectors.nearest(query_vector, depth)
+    above = similarities >= MIN_SIMILARITY
+    similarity_of = {vectors.statement_ids[position]: float(similarity) for position, similarity
+                     in zip(positions[above], similarities[above], strict=True)}
+    ranked = list(similarity_of)
+    if translated_hits:
+        unseen = [statement_id for statement_id in translated_hits
+                  if statement_id not in similarity_of and vectors.position(statement_id) is not None]
+        found = dict(zip(unseen, vectors.similarities(
+            [vectors.position(statement_id) for statement_id in unseen], query_vector), strict=True))
+        found.update((statement_id, similarity) for statement_id, similarity in similarity_of.items()
+                     if statement_id in translated_hits)
+        head = fuse(ranked[:FUSED_DEPTH], [statement_id for statement_id in translated_hits
+                                           if found.get(statement_id, -1.0) >= TRANSLATED_MIN_SIMILARITY])
         fused = set(head)
-        ranked = head + [statement_id for statement_id in ranked[FUSED_DEPTH:]
-                         if statement_id not in fused]
-    checks = _checks(parts, store, data_dir)
-    skip = set(exclude)
-    for start in range(0, len(ranked), LOAD_BATCH):
-        batch = [(statement_id, float(best[vectors.position(statement_id)]))
-                 for statement_id in ranked[start:start + LOAD_BATCH]]
-        loaded = store.get_statements(statement_id for statement_id, _score in batch
-                                      if statement_id not in skip)
+        ranked = head + [statement_id for statement_id in ranked[FUSED_DEPTH:] if statement_id not in fused]
+        similarity_of = {**found, **similarity_of}
+    more = len(positions) == depth and bool(above.all())
+    return [(statement_id, similarity_of[statement_id]) for statement_id in ranked], more
+
+
+def _add_hits(page: MeaningPage, store: ArchiveStore, ranked: list[tuple[str, float]],
+              limit: int) -> None:
+    """Read the ranked statements from the archive, as many as the page still needs at a
+    time, and add them to the page until it holds ``limit``."""
+    start = 0
+    while start < len(ranked) and len(page.hits) < limit:
+        batch = ranked[start:start + limit - len(page.hits)]
+        start += len(batch)
+        loaded = store.get_statements(statement_id for statement_id, _similarity in batch)
         for statement_id, similarity in batch:
             statement = loaded.get(statement_id)
-            if statement is None or statement.is_withdrawn or not all(c(statement) for c in checks):
-                continue
+            if statement is None or statement.is_withdrawn:
+                continue  # the index has not followed the archive yet
             snippet = make_snippet(statement.text, set())[0]
             page.hits.append(MeaningHit(statement_id, round(similarity, 4), snippet, statement,
                                         _differs(statement, page.query_lang)))
-            if len(page.hits) >= limit:
-                return page
-    return page
 
 
 def _differs(statement: Statement, query_lang: str) -> bool:
     return bool(query_lang) and language_of(statement.content.lang) not in ("", query_lang)
+
+
+def add_meaning_hits(page: SearchPage, engine: SearchEngine, store: ArchiveStore, data_dir: Path,
+                     params: dict) -> None:
+    """The statements found by meaning and not by the words, on a keyword search's first page
+    (``params``: the keyword search's arguments), with their notices; the keyword results
+    stay as they are."""
+    if params["page"] != 1 or not wants_meaning(params["query"], page.total, params["per_page"]):
+        return
+    filters = {name: value for name, value in params.items()
+               if name not in ("query", "sort", "page", "per_page")}
+    found = {hit.statement_id for hit in page.hits}
+    if page.total > EXCLUSION_LIMIT:
+        page.notices.append(MEANING_SKIPPED)
+        return
+    if page.total > len(found):  # the keyword results go on beyond this page
+        everything = service.matching_ids(engine, params["query"], store=store,
+                                          deadline=time.monotonic() + EXCLUSION_TIME, **filters)
+        if everything is None:
+            page.notices.append(MEANING_SKIPPED)
+            return
+        found |= everything
+
+    meaning = find_by_meaning(params["query"], engine=engine, store=store, data_dir=data_dir,
+                              exclude=found, limit=params["per_page"], translate=True, **filters)
+    page.meaning_hits = meaning.hits
+    page.notices.extend(notice for notice in meaning.notices if notice not in page.notices)

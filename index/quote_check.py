@@ -291,15 +291,16 @@ def check_quote(quote: str, *, store: ArchiveStore, engine: SearchEngine,
         result.notices.append("The best match is a translation, not the original wording: see"
                               " its translation note.")
     if result.verdict == "not_found" and data_dir is not None:
-        result.notices.extend(_translated_match(quote, store, data_dir, speaker, date_from, date_to))
+        result.notices.extend(_translated_match(quote, engine, store, data_dir, speaker, date_from,
+                                                date_to))
     return result
 
 
-def _translated_match(quote: str, store: ArchiveStore, data_dir: Path, speaker: str | None,
-                      date_from: str | None, date_to: str | None) -> list[str]:
+def _translated_match(quote: str, engine: SearchEngine, store: ArchiveStore, data_dir: Path,
+                      speaker: str | None, date_from: str | None, date_to: str | None) -> list[str]:
     """A notice naming the statement that says the same in another language, when search by
     meaning finds one close enough (index.meaning); none otherwise."""
-    found = find_by_meaning(quote, store=store, data_dir=data_dir, speaker=speaker,
+    found = find_by_meaning(quote, engine=engine, store=store, data_dir=data_dir, speaker=speaker,
                             date_from=date_from, date_to=date_to, limit=1)
     if not found.hits or found.hits[0].similarity < TRANSLATION_MIN_SIMILARITY:
         return []

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from archive.records import Statement
 from archive.store import ArchiveStore, StatementNotFoundError
+from index import query_plan as qp
 from index.analysis import fold, german_stem, query_terms, tokenize, words_of
 from index.engine import IndexReading, IndexUnavailableError, Matches, MatchTimeoutError, SearchEngine
 from index.facets import facet_values
@@ -31,8 +32,8 @@ from index.near_matches import (
     read_quote_words,
     words_query,
 )
-from index.query_builder import BuiltQuery, build_query
-from index.query_language import AllOf, Filter, ParsedQuery, Word, parse_query
+from index.query_builder import BuiltQuery, build_query, is_filter
+from index.query_language import AllOf, AnyOf, Filter, Not, ParsedQuery, Word, parse_query
 from index.results import SearchHit, SearchPage
 from index.search_parameters import check_parameters
 from index.snippets import make_snippet
@@ -336,4 +337,68 @@ def matching_ids(engine: SearchEngine, query: str, *, store: ArchiveStore, deadl
                                         deadline)
         if time.monotonic() > deadline:
             return None
+        return {statement_id for statement_id, _score in ranked}
+
+
+def top_ids(engine: SearchEngine, query: str, *, store: ArchiveStore, limit: int, deadline: float,
+            speaker: str | None = None, lang: str | None = None, platform: str | None = None,
+            kind: str | None = None, date_from: str | None = None,
+            date_to: str | None = None) -> list[str]:
+    """The IDs of the ``limit`` statements the words match best, by relevance, or none when
+    they cannot be ranked by ``deadline`` (``time.monotonic()``): no near matches, no
+    suggestion, no facets and nothing read from the archive. For a query that serves as one
+    signal among others (index.meaning's translated query)."""
+    filters = check_parameters(speaker, lang, platform, kind, date_from, date_to, "relevance", 1, 1)
+    parsed = parse_query(query if isinstance(query, str) else "")
+    with engine.reading(store) as reading:
+        if reading is None:
+            return []
+        _speakers, built, matches = _match(reading, parsed, filters, deadline)
+        if time.monotonic() > deadline:
+            return []
+        ranked, notices = reading.rank(built.query, built.scored, matches, "relevance", limit,
+                                       deadline)
+        return [] if notices else [statement_id for statement_id, _score in ranked]
+
+
+def _conditions(node):
+    """What of a query node restricts rather than ranks: its filters and its ``-word``/``NOT``
+    exclusions; None when nothing (its words, an OR with words)."""
+    if isinstance(node, (Filter, Not)) or (isinstance(node, AnyOf) and is_filter(node)):
+        return node
+    if isinstance(node, AllOf):
+        kept = [child for child in map(_conditions, node.children) if child is not None]
+        return AllOf(kept) if kept else None
+    return None
+
+
+def passing_ids(engine: SearchEngine, query: str, candidates: list[str], *, store: ArchiveStore,
+                deadline: float, speaker: str | None = None, lang: str | None = None,
+                platform: str | None = None, kind: str | None = None,
+                date_from: str | None = None, date_to: str | None = None) -> set[str]:
+    """The candidate statements that pass a search's conditions — the filter parameters and
+    the query's own filters and exclusions, its words left aside — as the index knows them
+    (statements it no longer holds do not pass, unless the search has no conditions): for a
+    ranking made elsewhere (index.meaning).
+    Raises SearchParameterError like ``search``."""
+    filters = check_parameters(speaker, lang, platform, kind, date_from, date_to, "newest", 1, 1)
+    parsed = parse_query(query if isinstance(query, str) else "")
+    conditions = _conditions(parsed.root)
+    if not candidates:
+        return set()
+    if conditions is None and not filters:
+        return set(candidates)  # nothing to pass: the archive decides what exists
+    with engine.reading(store) as reading:
+        if reading is None:
+            return set()
+        built = build_query(ParsedQuery(parsed.text, conditions or AllOf()), reading,
+                            reading.speakers(), reading.years(), filters)
+        if built.query is qp.NOTHING:
+            return set()
+        restriction = qp.Or(tuple(qp.Term("statement_id", statement_id)
+                                  for statement_id in sorted(set(candidates))))
+        plan = restriction if built.query is None else qp.And((restriction, built.query))
+        matches = reading.match(plan, deadline)
+        ranked, _notices = reading.rank(plan, False, matches, "newest", max(matches.total, 1),
+                                        max(deadline, time.monotonic() + RANK_TIME_MIN))
         return {statement_id for statement_id, _score in ranked}

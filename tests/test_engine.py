@@ -7,6 +7,8 @@ test_ranking.py, test_search.py, test_search_quotes.py and test_search_corpora.p
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from archive.lifecycle import init_archive, open_store
@@ -32,6 +34,40 @@ def engine_and_store(request, tmp_path):
 
 def ids(page) -> list[str]:
     return [hit.statement_id for hit in page.hits]
+
+
+def test_candidates_pass_the_conditions_and_not_the_words(engine_and_store):
+    """How a ranking made elsewhere (search by meaning) applies a search's filters and
+    exclusions: through the index, the query's words left aside."""
+    engine, store = engine_and_store
+    everyone = [ALTMAN, SCHULMAN, REMARK, BROCKMAN]
+
+    def passing(query: str, **filters) -> set[str]:
+        return service.passing_ids(engine, query, everyone, store=store,
+                                   deadline=time.monotonic() + 5, **filters)
+
+    assert passing("words nobody wrote") == set(everyone)  # no conditions: all pass
+    assert passing("anything", speaker="Greg Brockman") == {BROCKMAN}
+    assert passing("anything speaker:Brockman") == {BROCKMAN}
+    assert SCHULMAN not in passing("anything -Anthropic") and BROCKMAN in passing("x -Anthropic")
+    assert passing("anything", speaker="Greg Brockman", date_to="2000") == set()
+    assert service.passing_ids(engine, "x lang:de", [BROCKMAN, "NONE-XXXX"], store=store,
+                               deadline=time.monotonic() + 5) == {BROCKMAN}
+    assert service.passing_ids(engine, "x lang:de", [], store=store,
+                               deadline=time.monotonic() + 5) == set()
+    with pytest.raises(SearchParameterError):
+        passing("x", date_from="not a date")
+
+
+def test_the_best_ids_of_a_signal_query_or_none_out_of_time(engine_and_store):
+    engine, store = engine_and_store
+    later = time.monotonic() + 5
+    assert set(service.top_ids(engine, "Auszeit OR Anthropic", store=store, limit=5,
+                               deadline=later)) >= {BROCKMAN, SCHULMAN}
+    assert service.top_ids(engine, "Auszeit", store=store, limit=5, deadline=later,
+                           speaker="Sam Altman") == []
+    assert service.top_ids(engine, "Auszeit OR Anthropic", store=store, limit=5,
+                           deadline=time.monotonic() - 1) == []
 
 
 def test_every_engine_answers_the_protocol(engine_and_store):

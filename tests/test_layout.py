@@ -165,3 +165,13 @@ def test_exception_names_end_in_error():
                     if not node.name.endswith("Error"):
                         offenders.append(f"{name}.{node.name}")
     assert offenders == []
+
+
+def test_only_the_vector_graph_imports_usearch():
+    """The proximity graph is one module's business: the vectors, the meaning search and the
+    web name no usearch module."""
+    offenders = [f"{name} imports {imported}" for name, path in MODULES.items()
+                 if name != "index.vector_graph"
+                 for imported in _imports(name, path) if imported.split(".")[0] == "usearch"]
+    assert offenders == [] and "usearch" in {imported.split(".")[0] for imported in
+                                             _imports("index.vector_graph", MODULES["index.vector_graph"])}

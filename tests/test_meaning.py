@@ -9,11 +9,10 @@ import json
 import pytest
 
 from archive.lifecycle import open_store
-from index import dictionary, vectors
+from index import dictionary, meaning, vectors
+from index.meaning import MEANING_SKIPPED
 from index.vectors import find_vector_drift, get_vector_set
-from web import search_request
 from web.commands import open_writable_store
-from web.search_request import MEANING_SKIPPED
 
 SABBATICAL = "taking a sabbatical until the end of the year"  # Brockman's post, stored in German
 LEAVING = "difficult decision to leave OpenAI"  # Schulman's post, stored in German
@@ -59,7 +58,7 @@ def test_a_sentence_with_too_many_keyword_results_to_leave_out_says_so(client, m
     sentence = "OpenAI OR Auszeit OR Entscheidung OR Forscher OR Welt"  # five words
     found = search(client, q=sentence, per_page=1)
     assert found["total"] > 1 and MEANING_SKIPPED not in found["notices"]
-    monkeypatch.setattr(search_request, "MEANING_EXCLUSION_LIMIT", 1)  # fewer than it matches
+    monkeypatch.setattr(meaning, "EXCLUSION_LIMIT", 1)  # fewer than it matches
     skipped = search(client, q=sentence, per_page=1)
     assert skipped["meaning_results"] == [] and MEANING_SKIPPED in skipped["notices"]
     assert skipped["results"] == found["results"] and skipped["total"] == found["total"]

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping
 
 from archive.records import Statement
 from archive.store import StatementNotFoundError
 from index import service
-from index.meaning import FUSED_DEPTH, find_by_meaning, wants_meaning
+from index.meaning import add_meaning_hits
 from index.results import MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchPage, SearchParameterError
 from web.errors import ApiError
 from web.resources import get_data_dir, get_engine, get_store
 
-# The keyword results the meaning results must leave out are found within these seconds and
-# this count; a search that matches more shows no meaning results, and says so.
-MEANING_EXCLUSION_TIME = 0.25
-MEANING_EXCLUSION_LIMIT = 1_000
-MEANING_SKIPPED = ("Not searched by meaning: these words match too many statements to tell"
-                   " other statements apart from them in time.")
 FILTERS = ("speaker", "lang", "platform", "kind", "from", "to")
 # Every parameter a search reads; links to other pages of a search carry these and no others.
 SEARCH_PARAMETERS = ("q", *FILTERS, "sort", "page", "per_page")
@@ -99,7 +92,7 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
         page = service.search(get_engine(), store=store, **params)
     except SearchParameterError as error:
         raise parameter_error(error) from None
-    add_meaning_hits(page, params)
+    add_meaning_hits(page, get_engine(), store, get_data_dir(), params)
     statements = {}
     for hit in page.hits:
         statement = hit.statement  # read from the archive by this search already
@@ -111,34 +104,3 @@ def run_search(args: Mapping[str, str]) -> tuple[SearchPage, dict[str, Statement
         if not statement.is_withdrawn:
             statements[hit.statement_id] = statement
     return page, statements
-
-
-def add_meaning_hits(page: SearchPage, params: dict) -> None:
-    """The statements found by meaning and not by the words (index.meaning), on a search's
-    first page, with their notice; the keyword results stay as they are."""
-    if params["page"] != 1 or not wants_meaning(params["query"], page.total, params["per_page"]):
-        return
-    filters = {name: value for name, value in params.items()
-               if name not in ("query", "sort", "page", "per_page")}
-    found = {hit.statement_id for hit in page.hits}
-    if page.total > MEANING_EXCLUSION_LIMIT:
-        page.notices.append(MEANING_SKIPPED)
-        return
-    if page.total > len(found):  # the keyword results go on beyond this page
-        everything = service.matching_ids(get_engine(), params["query"], store=get_store(),
-                                          deadline=time.monotonic() + MEANING_EXCLUSION_TIME,
-                                          **filters)
-        if everything is None:
-            page.notices.append(MEANING_SKIPPED)
-            return
-        found |= everything
-
-    def keyword_search(query: str) -> list[str]:  # a translated query (index.dictionary)
-        return [hit.statement_id for hit in service.search(
-            get_engine(), query, store=get_store(), per_page=FUSED_DEPTH, **filters).hits]
-
-    meaning = find_by_meaning(params["query"], store=get_store(), data_dir=get_data_dir(),
-                              exclude=found, limit=params["per_page"],
-                              keyword_search=keyword_search, **filters)
-    page.meaning_hits = meaning.hits
-    page.notices.extend(notice for notice in meaning.notices if notice not in page.notices)
